@@ -1,0 +1,28 @@
+# Thin front over CMake and the scripts in scripts/. See README.md.
+BUILD ?= build
+DATA ?= data
+JOBS ?= $(shell nproc)
+
+.PHONY: run test bench build web bootstrap demo clean
+
+run: bootstrap build web
+	scripts/run.sh "$(DATA)"
+
+test: bootstrap build web
+	scripts/test.sh "$(BUILD)"
+
+bench: bootstrap build web
+	scripts/bench.sh "$(BUILD)"
+
+bootstrap:
+	scripts/bootstrap.sh
+
+build:
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+web:
+	scripts/build-web.sh
+
+clean:
+	rm -rf $(BUILD) web/dist

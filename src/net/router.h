@@ -1,0 +1,49 @@
+// Router: maps (method, path pattern) to a handler.
+//
+// Patterns are literal segments and "{name}" parameters, e.g.
+// "/api/v1/towns/{id}/grids". Matching is exact per segment; a parameter
+// matches one non-empty segment. Literal segments win over parameters.
+// Thread-safety: routes are added before the server starts; Match is then
+// safe from any number of threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "net/http.h"
+
+namespace sl::net {
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler);
+
+  enum class MatchKind { kFound, kNoPath, kWrongMethod };
+  struct Match {
+    MatchKind kind = MatchKind::kNoPath;
+    const Handler* handler = nullptr;      // set when kFound
+    std::vector<std::string> allowed;      // methods on the path, when kWrongMethod
+  };
+  // Finds the route for `method` and `path`, filling `params` on success.
+  Match Find(const std::string& method, const std::string& path,
+             std::map<std::string, std::string>& params) const;
+
+  // Every route added, in order (for the OpenAPI coverage test).
+  std::vector<RouteInfo> Routes() const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace sl::net

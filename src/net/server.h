@@ -1,0 +1,83 @@
+// HttpServer: the HTTP(S) edge. Beast/Asio stay inside src/net/*.cc.
+//
+// One io_context run by `threads` threads serves every connection with C++20
+// coroutines. Requests are dispatched to the Router; paths that match no route
+// and do not start with "/api/" are served from `web_root` (GET/HEAD, with
+// HTTP Range, never escaping the root, "index.html" for directories and
+// extension-less paths falling back to "<path>.html" when it exists).
+//
+// Limits: header bytes, body bytes (413), header read timeout, idle keep-alive
+// timeout, per-request write timeout. Slow or half-open clients are dropped by
+// those timers without holding a thread.
+//
+// Shutdown: Stop() (and SIGTERM/SIGINT when `handle_signals`) stops accepting,
+// lets every in-flight request finish writing (bounded by `drain_timeout`),
+// closes event streams and returns from Run().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "net/router.h"
+
+namespace sl::net {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // "host:port", "[::1]:port"; port 0 picks a free port
+  int threads = 2;
+  std::string web_root;                   // empty: no static files
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds drain_timeout{10'000};
+  std::chrono::milliseconds sse_keepalive{15'000};
+  // TLS: both set -> HTTPS only on `listen`.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool handle_signals = false;
+};
+
+// Counters exported on /metrics.
+struct ServerStats {
+  uint64_t requests_total = 0;
+  uint64_t responses_4xx = 0;
+  uint64_t responses_5xx = 0;
+  uint64_t connections_open = 0;
+  uint64_t streams_open = 0;
+  uint64_t timeouts_total = 0;
+  // Latency histogram buckets (seconds upper bounds) and counts, cumulative.
+  std::vector<double> latency_bounds;
+  std::vector<uint64_t> latency_counts;
+  double latency_sum_seconds = 0;
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, const Router& router);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds the listening socket. Fails with a clear message (address in use,
+  // bad address, unreadable certificate).
+  Status Listen();
+  // The bound port (after Listen), useful with port 0.
+  uint16_t port() const;
+  // Serves until Stop() or a signal; returns after draining.
+  void Run();
+  // Thread-safe; may be called from a handler or another thread.
+  void Stop();
+  ServerStats Stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sl::net
