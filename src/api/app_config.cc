@@ -1,0 +1,58 @@
+#include "api/app_config.h"
+
+#include <cstdlib>
+#include <thread>
+
+namespace sl::api {
+
+namespace {
+
+struct EnvKey {
+  const char* env;
+  const char* key;
+};
+constexpr EnvKey kEnvKeys[] = {
+    {"SIGHTLINE_HTTP", "server.http"},         {"SIGHTLINE_DATABASE_URL", "store.url"},
+    {"SIGHTLINE_WEB_ROOT", "server.web_root"}, {"SIGHTLINE_THREADS", "server.threads"},
+    {"SIGHTLINE_TLS_CERT", "server.tls_cert"}, {"SIGHTLINE_TLS_KEY", "server.tls_key"},
+};
+
+}  // namespace
+
+void ApplyEnvironment(Config& config) {
+  for (const auto& [env, key] : kEnvKeys)
+    if (const char* value = std::getenv(env); value && *value) config.Set(key, value);
+}
+
+Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& data_dir) {
+  AppOptions options;
+  options.data_dir = data_dir;
+  options.database_url = config.Get("store.url").value_or("");
+  SL_ASSIGN_OR_RETURN(auto pool, config.GetInt("store.pool"));
+  if (pool) {
+    if (*pool < 1 || *pool > 256) return Error::BadRequest("store.pool must be between 1 and 256", "store.pool");
+    options.database_pool = static_cast<int>(*pool);
+  }
+  options.server.listen = config.Get("server.http").value_or("127.0.0.1:8080");
+  options.server.web_root = config.Get("server.web_root").value_or("");
+  SL_ASSIGN_OR_RETURN(auto threads, config.GetInt("server.threads"));
+  const int default_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  options.server.threads = static_cast<int>(threads.value_or(default_threads));
+  if (options.server.threads < 1 || options.server.threads > 256)
+    return Error::BadRequest("server.threads must be between 1 and 256", "server.threads");
+  SL_ASSIGN_OR_RETURN(auto max_body, config.GetInt("server.max_body_bytes"));
+  if (max_body) options.server.max_body_bytes = static_cast<size_t>(*max_body);
+  options.server.tls_cert_file = config.Get("server.tls_cert").value_or("");
+  options.server.tls_key_file = config.Get("server.tls_key").value_or("");
+  if (options.server.tls_cert_file.empty() != options.server.tls_key_file.empty())
+    return Error::BadRequest("TLS needs both server.tls_cert and server.tls_key", "server.tls_cert");
+  SL_ASSIGN_OR_RETURN(auto ttl_hours, config.GetInt("auth.token_ttl_hours"));
+  if (ttl_hours) options.auth.token_ttl_ms = *ttl_hours * 3600 * 1000;
+  SL_ASSIGN_OR_RETURN(auto max_failures, config.GetInt("auth.max_failures"));
+  if (max_failures) options.auth.max_failures = static_cast<int>(*max_failures);
+  SL_ASSIGN_OR_RETURN(auto lockout, config.GetInt("auth.lockout_minutes"));
+  if (lockout) options.auth.lockout_ms = *lockout * 60 * 1000;
+  return options;
+}
+
+}  // namespace sl::api

@@ -1,0 +1,25 @@
+// From configuration (file + environment + flags) to AppOptions.
+//
+// Precedence, lowest first: built-in defaults, DATA/sightline.toml (or
+// --config), environment variables, command-line flags. Environment names:
+//   SIGHTLINE_HTTP          server.http        listen address, default 127.0.0.1:8080
+//   SIGHTLINE_DATABASE_URL  store.url          default sqlite:DATA/sightline.db
+//   SIGHTLINE_WEB_ROOT      server.web_root    default: web/dist beside the binary's source tree
+//   SIGHTLINE_THREADS       server.threads
+//   SIGHTLINE_TLS_CERT      server.tls_cert    PEM certificate chain (enables HTTPS)
+//   SIGHTLINE_TLS_KEY       server.tls_key     PEM private key
+#pragma once
+
+#include <string>
+
+#include "api/application.h"
+#include "common/config.h"
+
+namespace sl::api {
+
+// Copies the SIGHTLINE_* environment variables above into `config`.
+void ApplyEnvironment(Config& config);
+
+Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& data_dir);
+
+}  // namespace sl::api

@@ -1,0 +1,45 @@
+#include "api/application.h"
+
+#include "api/api_router.h"
+#include "api/schema.h"
+#include "api/system_routes.h"
+#include "auth/auth_routes.h"
+#include "org/org_routes.h"
+#include "store/migrations.h"
+#include "subjects/subject_routes.h"
+
+namespace sl::api {
+
+std::string DefaultDatabaseUrl(const std::string& data_dir) { return "sqlite:" + data_dir + "/sightline.db"; }
+
+Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const Clock& clock) {
+  if (options.database_url.empty()) {
+    if (options.data_dir.empty()) return Error::BadRequest("no data directory and no database URL given", "data");
+    options.database_url = DefaultDatabaseUrl(options.data_dir);
+  }
+  std::unique_ptr<Application> app(new Application(std::move(options), clock));
+  SL_ASSIGN_OR_RETURN(app->db_, store::Database::Open(app->options_.database_url, app->options_.database_pool));
+  SL_TRY(store::Migrate(*app->db_, AllMigrations()));
+  app->auth_ = std::make_unique<auth::AuthService>(*app->db_, app->bus_, clock, app->options_.auth);
+
+  ApiRouter api(app->router_, *app->auth_);
+  auth::RegisterAuthRoutes(api, *app->auth_, *app->db_);
+  org::RegisterOrgRoutes(api, *app->db_, app->bus_, clock);
+  subjects::RegisterSubjectRoutes(api, *app->db_, app->bus_, clock);
+  Application* self = app.get();
+  RegisterSystemRoutes(app->router_, api,
+                       SystemDeps{*app->db_, app->bus_, clock,
+                                  [self]() { return self->server_ ? self->server_->Stats() : net::ServerStats{}; },
+                                  clock.NowMs()});
+  app->server_ = std::make_unique<net::HttpServer>(app->options_.server, app->router_);
+  return app;
+}
+
+Application::~Application() = default;
+
+Status Application::Listen() { return server_->Listen(); }
+uint16_t Application::port() const { return server_->port(); }
+void Application::Run() { server_->Run(); }
+void Application::Stop() { server_->Stop(); }
+
+}  // namespace sl::api

@@ -1,0 +1,19 @@
+#include "api/schema.h"
+
+#include <algorithm>
+
+#include "auth/schema.h"
+#include "org/schema.h"
+#include "subjects/schema.h"
+
+namespace sl::api {
+
+std::vector<store::Migration> AllMigrations() {
+  std::vector<store::Migration> all;
+  for (auto part : {org::Migrations(), auth::Migrations(), subjects::Migrations()})
+    all.insert(all.end(), part.begin(), part.end());
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+  return all;
+}
+
+}  // namespace sl::api

@@ -1,0 +1,239 @@
+// sightline: one binary, a few subcommands (see docs/architecture.md).
+//   serve   run the platform
+//   demo    create the synthetic Tongxiang-scale city in a data directory
+//   user    add accounts, reset passwords
+//   backup  copy the embedded store consistently while it runs
+//   version
+#include <CLI/CLI.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "api/app_config.h"
+#include "api/application.h"
+#include "api/schema.h"
+#include "auth/roles.h"
+#include "demo/demo_city.h"
+#include "store/backup.h"
+#include "store/migrations.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int Fail(const std::string& what) {
+  std::fprintf(stderr, "sightline: %s\n", what.c_str());
+  return 1;
+}
+
+// The web build sits at <repo>/web/dist when running from a build tree
+// (<repo>/build/sightline); packaged installs put it in /usr/share/sightline/web.
+std::string DefaultWebRoot() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const fs::path& candidate : {exe.parent_path().parent_path() / "web" / "dist", exe.parent_path() / "web"})
+      if (fs::exists(candidate / "index.html", ec)) return candidate.string();
+  }
+  if (fs::exists("/usr/share/sightline/web/index.html", ec)) return "/usr/share/sightline/web";
+  return "";
+}
+
+struct CommonFlags {
+  std::string data = "data";
+  std::string config_file;
+  std::string database_url;
+};
+
+sl::Result<sl::api::AppOptions> LoadOptions(const CommonFlags& flags, const std::string& http_flag,
+                                            const std::string& web_flag) {
+  sl::Config config;
+  const std::string path = flags.config_file.empty() ? flags.data + "/sightline.toml" : flags.config_file;
+  SL_ASSIGN_OR_RETURN(config, sl::Config::LoadFile(path));
+  sl::api::ApplyEnvironment(config);
+  if (!http_flag.empty()) config.Set("server.http", http_flag);
+  if (!web_flag.empty()) config.Set("server.web_root", web_flag);
+  if (!flags.database_url.empty()) config.Set("store.url", flags.database_url);
+  SL_ASSIGN_OR_RETURN(auto options, sl::api::OptionsFromConfig(config, flags.data));
+  if (options.server.web_root.empty()) options.server.web_root = DefaultWebRoot();
+  return options;
+}
+
+void AddCommonFlags(CLI::App* cmd, CommonFlags& flags) {
+  cmd->add_option("--data", flags.data, "Data directory (database, keys, blobs)")->capture_default_str();
+  cmd->add_option("--config", flags.config_file, "Configuration file (default DATA/sightline.toml)");
+  cmd->add_option("--database", flags.database_url,
+                  "Database URL: sqlite:/path/file.db or postgresql://user@host:port/db (env SIGHTLINE_DATABASE_URL)");
+}
+
+int Serve(const CommonFlags& flags, const std::string& http, const std::string& web) {
+  const auto started = std::chrono::steady_clock::now();
+  auto options = LoadOptions(flags, http, web);
+  if (!options.ok()) return Fail(options.error().message);
+  options->server.handle_signals = true;
+  std::error_code ec;
+  fs::create_directories(flags.data, ec);
+  auto app = sl::api::Application::Open(std::move(options).value());
+  if (!app.ok()) return Fail(app.error().message);
+  if (auto listened = (*app)->Listen(); !listened.ok()) return Fail(listened.error().message);
+  const auto& opts = (*app)->options();
+  const bool tls = !opts.server.tls_cert_file.empty();
+  std::string host = opts.server.listen.substr(0, opts.server.listen.rfind(':'));
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  std::printf("sightline: serving %s://%s:%u/ (store %s, web %s) — ready in %.0f ms\n", tls ? "https" : "http",
+              host.c_str(), (*app)->port(), (*app)->db().Describe().c_str(),
+              opts.server.web_root.empty() ? "(none)" : opts.server.web_root.c_str(), ms);
+  std::fflush(stdout);
+  (*app)->Run();
+  std::printf("sightline: stopped\n");
+  return 0;
+}
+
+int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
+  auto options = LoadOptions(flags, "", "");
+  if (!options.ok()) return Fail(options.error().message);
+  std::error_code ec;
+  fs::create_directories(flags.data, ec);
+  if (ec) return Fail("cannot create data directory " + flags.data + ": " + ec.message());
+  const std::string url = options->database_url.empty() ? sl::api::DefaultDatabaseUrl(flags.data) : options->database_url;
+  auto db = sl::store::Database::Open(url, 2);
+  if (!db.ok()) return Fail(db.error().message);
+  if (auto migrated = sl::store::Migrate(**db, sl::api::AllMigrations()); !migrated.ok())
+    return Fail(migrated.error().message);
+  sl::demo::DemoOptions demo;
+  demo.seed = seed;
+  if (subjects > 0) demo.subjects = subjects;
+  if (const char* password = std::getenv("SIGHTLINE_DEMO_PASSWORD"); password && *password) demo.password = password;
+  auto report = sl::demo::GenerateDemoCity(**db, demo, sl::SystemClock::Instance());
+  if (!report.ok()) return Fail(report.error().message);
+  std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
+              "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
+              report->towns, report->grids, report->departments, report->officers, report->auxiliaries,
+              report->devices, report->subjects, report->users, report->seconds,
+              static_cast<unsigned long long>(seed), (*db)->Describe().c_str());
+  if (report->password_generated) {
+    const std::string path = flags.data + "/demo-credentials.txt";
+    {
+      // Created 0600 before anything is written to it.
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd < 0) return Fail("cannot write " + path);
+      ::close(fd);
+      ::chmod(path.c_str(), 0600);
+    }
+    std::ofstream out(path, std::ios::trunc);
+    out << "# Sightline demo accounts (one per role). Keep this file private.\n";
+    for (const auto& account : report->accounts)
+      out << account.username << "\t" << report->password << "\t" << account.role << "\n";
+    std::printf("sightline demo: accounts %s share the password %s (also in %s)\n", "admin, commander, ...",
+                report->password.c_str(), path.c_str());
+  } else {
+    std::printf("sightline demo: demo accounts use the password from SIGHTLINE_DEMO_PASSWORD\n");
+  }
+  return 0;
+}
+
+int UserAdd(const CommonFlags& flags, const std::string& username, const std::string& role, std::string password) {
+  auto options = LoadOptions(flags, "", "");
+  if (!options.ok()) return Fail(options.error().message);
+  auto parsed_role = sl::auth::ParseRole(role);
+  if (!parsed_role || *parsed_role == sl::auth::Role::kPublic) return Fail("unknown role '" + role + "'");
+  if (password.empty()) {
+    const char* env = std::getenv("SIGHTLINE_PASSWORD");
+    if (!env) return Fail("give the password in SIGHTLINE_PASSWORD (kept out of the shell history)");
+    password = env;
+  }
+  auto app = sl::api::Application::Open(std::move(options).value());
+  if (!app.ok()) return Fail(app.error().message);
+  sl::auth::NewUser user;
+  user.username = username;
+  user.role = *parsed_role;
+  user.password = password;
+  auto id = (*app)->auth().CreateUser(user, sl::auth::AuthService::System());
+  if (!id.ok()) return Fail(id.error().message);
+  std::printf("sightline: user %s (%s) created with id %lld\n", username.c_str(), role.c_str(),
+              static_cast<long long>(*id));
+  return 0;
+}
+
+int UserPasswd(const CommonFlags& flags, const std::string& username) {
+  auto options = LoadOptions(flags, "", "");
+  if (!options.ok()) return Fail(options.error().message);
+  const char* env = std::getenv("SIGHTLINE_PASSWORD");
+  if (!env) return Fail("give the new password in SIGHTLINE_PASSWORD");
+  auto app = sl::api::Application::Open(std::move(options).value());
+  if (!app.ok()) return Fail(app.error().message);
+  auto done = (*app)->auth().SetPassword(username, env, sl::auth::AuthService::System());
+  if (!done.ok()) return Fail(done.error().message);
+  std::printf("sightline: password of %s changed; their sessions were revoked\n", username.c_str());
+  return 0;
+}
+
+int Backup(const CommonFlags& flags, const std::string& out) {
+  auto options = LoadOptions(flags, "", "");
+  if (!options.ok()) return Fail(options.error().message);
+  const std::string url = options->database_url.empty() ? sl::api::DefaultDatabaseUrl(flags.data) : options->database_url;
+  auto done = sl::store::BackupSqlite(url, out);
+  if (!done.ok()) return Fail(done.error().message);
+  std::printf("sightline: backup written to %s\n", out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Sightline — visual command platform for comprehensive administrative law enforcement"};
+  cli.require_subcommand(1);
+  CommonFlags flags;
+
+  std::string http, web;
+  auto* serve = cli.add_subcommand("serve", "Run the platform");
+  AddCommonFlags(serve, flags);
+  serve->add_option("--http", http, "Listen address host:port (env SIGHTLINE_HTTP, default 127.0.0.1:8080)");
+  serve->add_option("--web", web, "Directory of the web build (default: web/dist of the source tree)");
+
+  uint64_t seed = 1;
+  int subjects = 0;
+  auto* demo = cli.add_subcommand("demo", "Create the demo city in an empty data directory");
+  AddCommonFlags(demo, flags);
+  demo->add_option("--seed", seed, "Random seed; the same seed gives the same city")->capture_default_str();
+  demo->add_option("--subjects", subjects, "Number of street-front entities (default 36500)");
+
+  auto* user = cli.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  std::string username, role, password;
+  auto* user_add = user->add_subcommand("add", "Add an account (password from SIGHTLINE_PASSWORD)");
+  AddCommonFlags(user_add, flags);
+  user_add->add_option("--username", username)->required();
+  user_add->add_option("--role", role, "admin, commander, officer, auxiliary, legal_reviewer, leader, supervisor, partner")
+      ->required();
+  auto* user_passwd = user->add_subcommand("passwd", "Set a password (from SIGHTLINE_PASSWORD)");
+  AddCommonFlags(user_passwd, flags);
+  user_passwd->add_option("--username", username)->required();
+
+  std::string backup_out;
+  auto* backup = cli.add_subcommand("backup", "Copy the embedded SQLite store while the server runs");
+  AddCommonFlags(backup, flags);
+  backup->add_option("--out", backup_out, "Destination file")->required();
+
+  auto* version = cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+  if (serve->parsed()) return Serve(flags, http, web);
+  if (demo->parsed()) return Demo(flags, seed, subjects);
+  if (user_add->parsed()) return UserAdd(flags, username, role, password);
+  if (user_passwd->parsed()) return UserPasswd(flags, username);
+  if (backup->parsed()) return Backup(flags, backup_out);
+  if (version->parsed()) {
+    std::printf("sightline 0.1.0\n");
+    return 0;
+  }
+  return 1;
+}

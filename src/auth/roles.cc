@@ -1,0 +1,76 @@
+#include "auth/roles.h"
+
+#include <algorithm>
+
+namespace sl::auth {
+
+namespace {
+
+struct RoleNameRow {
+  Role role;
+  std::string_view name;
+};
+constexpr RoleNameRow kRoleNames[] = {
+    {Role::kAdmin, "admin"},         {Role::kCommander, "commander"},
+    {Role::kOfficer, "officer"},     {Role::kAuxiliary, "auxiliary"},
+    {Role::kLegalReviewer, "legal_reviewer"}, {Role::kLeader, "leader"},
+    {Role::kSupervisor, "supervisor"}, {Role::kPartner, "partner"},
+    {Role::kPublic, "public"},
+};
+
+using R = Role;
+// Every route names one of these actions. A role not listed is refused with
+// 403; an action not listed at all is refused for everyone (default deny).
+// Partner departments see only what is shared with them (later modules), so
+// they hold no org or audit rights here.
+const std::vector<PolicyRow> kPolicy = {
+    {"public", {R::kPublic, R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                R::kSupervisor, R::kPartner}},
+    {"session", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                 R::kSupervisor, R::kPartner}},
+    {"live.read", {R::kAdmin, R::kCommander, R::kLeader, R::kSupervisor, R::kOfficer}},
+    {"stats.read", {R::kAdmin, R::kCommander, R::kLeader, R::kSupervisor, R::kOfficer, R::kLegalReviewer}},
+    {"org.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                  R::kSupervisor}},
+    {"org.write", {R::kAdmin}},
+    {"staff.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLegalReviewer, R::kLeader, R::kSupervisor}},
+    {"staff.write", {R::kAdmin}},
+    {"devices.read", {R::kAdmin, R::kCommander, R::kLeader, R::kSupervisor}},
+    {"devices.write", {R::kAdmin}},
+    {"subjects.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                       R::kSupervisor}},
+    {"subjects.write", {R::kAdmin, R::kOfficer}},
+    {"users.read", {R::kAdmin}},
+    {"users.write", {R::kAdmin}},
+    {"audit.read", {R::kAdmin, R::kSupervisor}},
+};
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  for (const auto& row : kRoleNames)
+    if (row.role == role) return row.name;
+  return "public";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (const auto& row : kRoleNames)
+    if (row.name == name) return row.role;
+  return std::nullopt;
+}
+
+const std::vector<Role>& AccountRoles() {
+  static const std::vector<Role> roles = {R::kAdmin,         R::kCommander, R::kOfficer,    R::kAuxiliary,
+                                          R::kLegalReviewer, R::kLeader,    R::kSupervisor, R::kPartner};
+  return roles;
+}
+
+bool Allowed(std::string_view action, Role role) {
+  for (const auto& row : kPolicy)
+    if (row.action == action) return std::find(row.roles.begin(), row.roles.end(), role) != row.roles.end();
+  return false;
+}
+
+const std::vector<PolicyRow>& PolicyTable() { return kPolicy; }
+
+}  // namespace sl::auth
