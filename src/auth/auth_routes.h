@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/api_router.h"
+#include "common/json.h"
 #include "auth/auth_service.h"
 #include "store/db.h"
 
