@@ -58,7 +58,7 @@ Status AuthService::CheckThrottle(store::Connection& conn, const std::string& ke
   return {};
 }
 
-Status AuthService::RecordFailure(store::Connection& conn, const std::string& key, int64_t now) {
+Status AuthService::RecordFailure(store::Connection& conn, const std::string& key, int limit, int64_t now) {
   SL_ASSIGN_OR_RETURN(auto row,
                       conn.QueryOne("SELECT failures, window_start FROM login_failures WHERE throttle_key = ?", {key}));
   int64_t failures = 1, window_start = now;
@@ -66,7 +66,7 @@ Status AuthService::RecordFailure(store::Connection& conn, const std::string& ke
     failures = row->i64("failures") + 1;
     window_start = row->i64("window_start");
   }
-  const int64_t locked_until = failures >= options_.max_failures ? now + options_.lockout_ms : 0;
+  const int64_t locked_until = failures >= limit ? now + options_.lockout_ms : 0;
   if (row) {
     SL_TRY(conn.Execute("UPDATE login_failures SET failures = ?, window_start = ?, locked_until = ? "
                         "WHERE throttle_key = ?",
@@ -113,8 +113,8 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
     entry.action = "auth.login_failed";
     entry.object_id = "";
     SL_TRY(store::WithTransaction(db_, [&](store::Connection& tx) -> Status {
-      SL_TRY(RecordFailure(tx, user_key, now));
-      SL_TRY(RecordFailure(tx, addr_key, now));
+      SL_TRY(RecordFailure(tx, user_key, options_.max_failures, now));
+      SL_TRY(RecordFailure(tx, addr_key, options_.max_failures_per_address, now));
       SL_TRY(RecordAudit(tx, entry));
       return {};
     }));

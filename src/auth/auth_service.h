@@ -8,7 +8,7 @@
 // another node is seen after at most cache_ttl_ms.
 //
 // Throttling: after `max_failures` failed logins within `failure_window_ms`
-// for one username or one client address, further attempts for it are refused
+// for one username (or `max_failures_per_address` for one client address), further attempts for it are refused
 // with kTooManyRequests until `lockout_ms` has passed. A correct password during
 // the lockout is refused too, so guessing cannot continue under the lock.
 //
@@ -31,7 +31,8 @@ namespace sl::auth {
 
 struct AuthOptions {
   int64_t token_ttl_ms = 12LL * 3600 * 1000;  // one working shift
-  int max_failures = 5;
+  int max_failures = 5;                 // per username
+  int max_failures_per_address = 20;    // per client address: offices share one NAT address
   int64_t failure_window_ms = 15LL * 60 * 1000;
   int64_t lockout_ms = 15LL * 60 * 1000;
   int64_t cache_ttl_ms = 30'000;
@@ -74,7 +75,7 @@ class AuthService {
 
  private:
   Status CheckThrottle(store::Connection& conn, const std::string& key, int64_t now);
-  Status RecordFailure(store::Connection& conn, const std::string& key, int64_t now);
+  Status RecordFailure(store::Connection& conn, const std::string& key, int limit, int64_t now);
   void Publish(const struct AuditEntry& entry);
 
   store::Database& db_;

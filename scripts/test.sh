@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and integration suites on both stores (ctest),
+# then the browser tests against a real server with a demo city.
+#
+# Starts its own PostgreSQL cluster on a private loopback port and stops it by
+# PID on exit, whatever happens. Test output (logs, screenshots) goes to
+# test-output/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+ROOT=$(pwd)
+OUT="$ROOT/test-output"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/sightline-test.XXXXXX)
+chmod 755 "$WORK"
+PG_PORT=${SIGHTLINE_TEST_PG_PORT:-55432}
+HTTP_PORT=${SIGHTLINE_TEST_HTTP_PORT:-18089}
+SERVER_PID=""
+
+cleanup() {
+  set +e
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  scripts/pg-cluster.sh stop "$WORK/pg" >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+echo "== PostgreSQL: throwaway cluster on 127.0.0.1:$PG_PORT"
+SIGHTLINE_TEST_PG_URL=$(scripts/pg-cluster.sh start "$WORK/pg" "$PG_PORT" | tail -n 1)
+export SIGHTLINE_TEST_PG_URL
+
+echo "== Unit and integration suites (SQLite and PostgreSQL)"
+(cd "$BUILD" && ctest --output-on-failure -j 2 --timeout 900)
+
+echo "== Browser tests (Chromium, demo city on SQLite)"
+DATA="$WORK/data"
+export SIGHTLINE_DEMO_PASSWORD=browser-test-pass
+"$BUILD/sightline" demo --data "$DATA" --seed 7 | tee "$OUT/demo.log"
+"$BUILD/sightline" serve --data "$DATA" --http "127.0.0.1:$HTTP_PORT" >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+SIGHTLINE_URL="http://127.0.0.1:$HTTP_PORT" SIGHTLINE_TEST_OUTPUT="$OUT" node --test tests/browser/
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+SERVER_PID=""
+echo "== All suites passed; screenshots in test-output/"
