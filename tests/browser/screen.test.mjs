@@ -1,0 +1,232 @@
+// Browser tests for the web front end (login, command big screen, console),
+// run against a live `sightline serve`:
+//   SIGHTLINE_URL=http://127.0.0.1:18080 SIGHTLINE_DEMO_PASSWORD=… node --test tests/browser/
+// Screenshots go to $SIGHTLINE_TEST_OUTPUT (default test-output/).
+// Any page console error, uncaught exception or failed request fails a test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const BASE = (process.env.SIGHTLINE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
+const PASSWORD = process.env.SIGHTLINE_DEMO_PASSWORD || '';
+const OUT = path.resolve(process.env.SIGHTLINE_TEST_OUTPUT || 'test-output');
+const TEST_TIMEOUT = 30_000;
+const STEP_TIMEOUT = 15_000;
+
+fs.mkdirSync(OUT, { recursive: true });
+
+function needPassword() {
+  assert.ok(PASSWORD, 'SIGHTLINE_DEMO_PASSWORD must be set to the demo users’ password');
+}
+
+// A fresh browser profile per test; closed (and removed) by the returned cleanup.
+async function openBrowser() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-browser-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1920, height: 1080 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = watch(page);
+  const close = async () => {
+    await context.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { context, page, problems, close };
+}
+
+// Collects console errors, page exceptions and failed requests. `allow` holds
+// regexps for problems a test expects (e.g. the 401 of a wrong password).
+function watch(page) {
+  const list = [];
+  const allow = [];
+  const ignored = (text) => /favicon/.test(text) || allow.some((re) => re.test(text));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location() && msg.location().url ? ` @ ${msg.location().url}` : '';
+    const text = `console error: ${msg.text()}${loc}`;
+    if (!ignored(text)) list.push(text);
+  });
+  page.on('pageerror', (err) => list.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const failure = req.failure() ? req.failure().errorText : 'failed';
+    // The live stream is cut when a page navigates away; that is not a failure.
+    if (/\/api\/v1\/live/.test(req.url()) && /ERR_ABORTED/.test(failure)) return;
+    const text = `request failed: ${req.method()} ${req.url()} ${failure}`;
+    if (!ignored(text)) list.push(text);
+  });
+  page.on('response', (res) => {
+    if (res.status() < 400) return;
+    const text = `HTTP ${res.status()}: ${res.request().method()} ${res.url()}`;
+    if (!ignored(text)) list.push(text);
+  });
+  return { list, allow };
+}
+
+function assertClean(problems) {
+  assert.deepEqual(problems.list, [], 'the page reported errors or failed requests');
+}
+
+async function login(page, username, password) {
+  await page.goto(BASE + '/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+async function kpiValue(page, key) {
+  const raw = await page.getByTestId('kpi-' + key).getByTestId('kpi-value').getAttribute('data-value');
+  return Number(raw);
+}
+
+test('commander signs in and lands on the command screen with map, KPIs and live feed', { timeout: TEST_TIMEOUT }, async () => {
+  needPassword();
+  const { page, problems, close } = await openBrowser();
+  try {
+    await login(page, 'commander', PASSWORD);
+    await page.waitForURL(/\/screen\.html/);
+
+    // The towns source is loaded by MapLibre (its worker parsed the GeoJSON).
+    await page.waitForFunction(() => window.__slScreen && window.__slScreen.townsLoaded === true);
+    assert.equal(await page.locator('.maplibregl-canvas').count(), 1, 'map canvas present');
+    const labels = await page.getByTestId('town-label').count();
+    assert.ok(labels > 5, `town labels on the map: ${labels}`);
+
+    // KPI tiles come from /stats/overview.
+    await page.waitForFunction(() => window.__slScreen && window.__slScreen.statsLoaded === true);
+    assert.ok((await kpiValue(page, 'towns')) > 0, 'towns KPI > 0');
+    assert.ok((await kpiValue(page, 'subjects')) > 0, 'subjects KPI > 0');
+    assert.ok((await kpiValue(page, 'officers')) > 0, 'officers KPI > 0');
+
+    // Live feed: the stream opens and the server's hello arrives.
+    await page.locator('[data-testid="live-state"][data-state="open"]').waitFor();
+    await page.getByTestId('live-event').first().waitFor();
+
+    // Later modules show "not connected", not numbers.
+    const pending = await page.getByTestId('module-state').allTextContents();
+    assert.ok(pending.length >= 4 && pending.every((s) => /待接入/.test(s)), `module states: ${pending}`);
+
+    await page.waitForTimeout(800); // let chart animations settle for the picture
+    await page.screenshot({ path: path.join(OUT, 'screen.png') });
+
+    // Zoomed in past level 13 the unit grids of the visible bbox load.
+    await page.evaluate(() => {
+      const s = window.__slScreen;
+      s.map.jumpTo({ center: s.map.getCenter(), zoom: 14 });
+    });
+    await page.waitForFunction(() => window.__slScreen.gridsLoaded === true && window.__slScreen.gridCount > 0);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(OUT, 'screen-grids.png') });
+
+    assert.deepEqual(await page.evaluate(() => window.__slScreen.errors), [], 'screen diagnostics');
+    assertClean(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('a wrong password shows an error and stays on the login page', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, problems, close } = await openBrowser();
+  // The 401 itself is expected here (Chromium logs it as a console error too).
+  problems.allow.push(/\/api\/v1\/auth\/login/, /status of 401/);
+  try {
+    await login(page, 'commander', 'definitely-not-the-password');
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /用户名或密码错误/);
+    assert.match(page.url(), /\/(index\.html)?(\?.*)?$/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('sl.token')), null);
+
+    // Pages that need a session send a visitor without one back to login.
+    await page.goto(BASE + '/console.html');
+    await page.waitForURL(/\/index\.html/);
+    await page.goto(BASE + '/screen.html');
+    await page.waitForURL(/\/index\.html/);
+    assertClean(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('admin opens the console: staff table, audit log with the logins, sign out', { timeout: TEST_TIMEOUT }, async () => {
+  needPassword();
+  const { page, problems, close } = await openBrowser();
+  try {
+    await login(page, 'admin', PASSWORD);
+    await page.waitForURL(/\/console\.html/);
+    await page.getByTestId('view-overview').waitFor();
+    assert.equal(await page.getByTestId('current-role').innerText(), '系统管理员');
+    // Placeholders for later modules are present and disabled.
+    assert.equal(await page.getByTestId('nav-cases').isDisabled(), true);
+
+    await page.getByTestId('nav-staff').click();
+    await page.getByTestId('staff-table').getByTestId('table-row').first().waitFor();
+    const staffRows = await page.getByTestId('staff-table').getByTestId('table-row').count();
+    assert.ok(staffRows > 0, `staff rows: ${staffRows}`);
+
+    await page.getByTestId('nav-audit').click();
+    const auditRows = page.getByTestId('audit-table').getByTestId('table-row');
+    await auditRows.first().waitFor();
+    const loginRows = page.getByTestId('audit-table').locator('[data-action*="login"]');
+    assert.ok((await loginRows.count()) > 0, 'the audit log lists login entries');
+    const auditText = await page.getByTestId('audit-table').innerText();
+    assert.match(auditText, /admin/, 'the audit log names the admin who just signed in');
+    await page.screenshot({ path: path.join(OUT, 'console.png') });
+
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/index\.html/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('sl.token')), null);
+    assertClean(problems);
+  } finally {
+    await close();
+  }
+});
+
+test('switching to English translates every page and is remembered', { timeout: TEST_TIMEOUT }, async () => {
+  needPassword();
+  const { page, problems, close } = await openBrowser();
+  try {
+    await page.goto(BASE + '/');
+    assert.match(await page.getByTestId('login-submit').innerText(), /登/);
+    await page.getByTestId('lang-switch').click();
+    assert.equal(await page.getByTestId('login-submit').innerText(), 'Sign in');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+
+    await page.getByTestId('login-username').fill('commander');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/screen\.html/);
+    assert.match(await page.getByTestId('screen-title').innerText(), /Visual Command Platform/);
+    await page.waitForFunction(() => window.__slScreen && window.__slScreen.townsLoaded === true);
+    await page.waitForFunction(() => window.__slScreen.statsLoaded === true);
+    assert.match(await page.getByTestId('kpi-officers').innerText(), /Officers/);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(OUT, 'screen-en.png') });
+
+    // Back to Chinese from the screen header.
+    await page.getByTestId('lang-switch').click();
+    assert.match(await page.getByTestId('kpi-officers').innerText(), /执法队员/);
+    assertClean(problems);
+  } finally {
+    await close();
+  }
+});

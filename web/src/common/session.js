@@ -1,0 +1,61 @@
+// The signed-in session lives in sessionStorage (one browser tab = one session).
+const TOKEN_KEY = 'sl.token';
+const USER_KEY = 'sl.user';
+const EXPIRES_KEY = 'sl.expires_at';
+
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY) || '';
+}
+
+export function getUser() {
+  try {
+    return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession({ token, expires_at: expiresAt, user }) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(USER_KEY, JSON.stringify(user || null));
+  if (expiresAt) sessionStorage.setItem(EXPIRES_KEY, String(expiresAt));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+  sessionStorage.removeItem(EXPIRES_KEY);
+}
+
+// Roles that start on the command big screen after signing in.
+const SCREEN_ROLES = new Set(['commander', 'leader']);
+
+export function homeFor(user) {
+  return user && SCREEN_ROLES.has(user.role) ? 'screen.html' : 'console.html';
+}
+
+// Roles that may read the audit log.
+export function canReadAudit(user) {
+  return !!user && (user.role === 'admin' || user.role === 'supervisor');
+}
+
+// Sends the browser to the login page, remembering where it was.
+export function toLogin(reason) {
+  const here = location.pathname.replace(/^\//, '') + location.hash;
+  const params = new URLSearchParams();
+  if (here && !here.startsWith('index.html')) params.set('next', here);
+  if (reason) params.set('reason', reason);
+  const qs = params.toString();
+  location.replace('index.html' + (qs ? '?' + qs : ''));
+}
+
+// For pages that need a session: returns the user, or redirects to login.
+export function requireSession() {
+  const token = getToken();
+  const user = getUser();
+  if (!token || !user) {
+    toLogin();
+    return null;
+  }
+  return user;
+}

@@ -1,0 +1,5 @@
+import { createApp } from 'vue';
+import '../common/base.css';
+import LoginApp from './LoginApp.vue';
+
+createApp(LoginApp).mount('#app');
