@@ -34,9 +34,23 @@ export function homeFor(user) {
   return user && SCREEN_ROLES.has(user.role) ? 'screen.html' : 'console.html';
 }
 
-// Roles that may read the audit log.
+// Which roles may read what: a mirror of the server's policy table, used only
+// to hide navigation a role could not open (the server stays the authority).
+const READERS = {
+  'stats.read': ['admin', 'commander', 'leader', 'supervisor', 'officer', 'legal_reviewer'],
+  'org.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
+  'staff.read': ['admin', 'commander', 'officer', 'legal_reviewer', 'leader', 'supervisor'],
+  'subjects.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
+  'audit.read': ['admin', 'supervisor'],
+  'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
+};
+
+export function can(user, action) {
+  return !!user && (READERS[action] || []).includes(user.role);
+}
+
 export function canReadAudit(user) {
-  return !!user && (user.role === 'admin' || user.role === 'supervisor');
+  return can(user, 'audit.read');
 }
 
 // Sends the browser to the login page, remembering where it was.

@@ -1,5 +1,5 @@
 // ECharts options for the big screen's dark theme.
-import { t, tCode, locale } from '../common/i18n.js';
+import { t, tCode, locale, localName } from '../common/i18n.js';
 
 export const FONT = "'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif";
 const AXIS = '#6f93bd';
@@ -89,7 +89,7 @@ export function staffByDepartmentOption(list) {
     },
     yAxis: {
       type: 'category',
-      data: rows.map((r) => truncate(r.name, 9)),
+      data: rows.map((r) => truncate(localName(r), locale.value === 'en' ? 16 : 9)),
       axisTick: { show: false },
       axisLine: { lineStyle: { color: 'rgba(111, 147, 189, 0.4)' } },
       axisLabel: { color: TEXT, fontSize: 13 },
