@@ -31,6 +31,16 @@ std::string ExpandDialect(const std::string& sql, Dialect dialect);
 
 // Applies every migration in `migrations` not yet recorded. Returns the
 // resulting schema version.
+//
+// `migrations` must be sorted by version, strictly increasing and positive
+// (else kInternal: a programming error). A database whose recorded version is
+// above the highest one given is refused with kConflict ("database schema
+// version N is newer than this binary (M); upgrade sightline") before anything
+// is applied. schema_migrations(version, name, applied_at) records each one,
+// applied_at in UTC epoch milliseconds. Several processes may migrate the same
+// database at once: on PostgreSQL each migration transaction first takes a
+// transaction-level advisory lock, on SQLite BEGIN IMMEDIATE serialises them,
+// and each re-checks what is recorded, so every migration runs exactly once.
 Result<int> Migrate(Database& db, std::vector<Migration> migrations);
 
 // Version recorded in the database (0 for an empty one).
