@@ -57,8 +57,9 @@ Result<auth::Principal> Authorize(auth::AuthService& auth, net::Request& request
 void ApiRouter::Raw(const std::string& method, const std::string& pattern, const std::string& action,
                     RawHandler handler, RouteOptions options) {
   router_.Add(method, pattern,
-              [this, action, handler = std::move(handler), options](net::Request& request) -> net::Response {
-                auto principal = Authorize(auth_, request, action, options);
+              // Captures the service, not `this`: an ApiRouter is a short-lived helper.
+              [&auth = auth_, action, handler = std::move(handler), options](net::Request& request) -> net::Response {
+                auto principal = Authorize(auth, request, action, options);
                 if (!principal.ok()) return ErrorResponse(principal.error());
                 auto result = handler(request, *principal);
                 if (!result.ok()) return ErrorResponse(result.error());

@@ -35,6 +35,8 @@ struct RouteOptions {
   bool token_in_query = false;
 };
 
+// A short-lived helper: the routes it adds keep references to `router`'s
+// owner and to `auth`, never to the ApiRouter itself.
 class ApiRouter {
  public:
   ApiRouter(net::Router& router, auth::AuthService& auth) : router_(router), auth_(auth) {}

@@ -47,8 +47,9 @@ TEST_F(AuthApiTest, ProtectedRouteNeedsToken) {
 
 TEST_F(AuthApiTest, ForgedAndMalformedTokensAre401) {
   auto client = server_->Client();
-  for (const std::string token : {"forged-token-abcdefghijklmnopqrstuvwxyz0123456789", "", "x",
-                                  std::string(500, 'a'), "' OR 1=1 --"}) {
+  const std::vector<std::string> tokens = {"forged-token-abcdefghijklmnopqrstuvwxyz0123456789", "", "x",
+                                           std::string(500, 'a'), "' OR 1=1 --"};
+  for (const std::string& token : tokens) {
     auto r = client->Get("/api/v1/me", Bearer(token));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401) << "token: " << token;
