@@ -121,6 +121,13 @@ test('commander signs in and lands on the command screen with map, KPIs and live
     await page.locator('[data-testid="live-state"][data-state="open"]').waitFor();
     await page.getByTestId('live-event').first().waitFor();
 
+    // An audit event elsewhere (a sign-in through the API) reaches the ticker.
+    const res = await page.request.post(BASE + '/api/v1/auth/login', {
+      data: { username: 'admin', password: PASSWORD },
+    });
+    assert.equal(res.status(), 200, 'admin sign-in through the API');
+    await page.locator('[data-testid="live-event"].ev-audit', { hasText: 'admin' }).first().waitFor();
+
     // Later modules show "not connected", not numbers.
     const pending = await page.getByTestId('module-state').allTextContents();
     assert.ok(pending.length >= 4 && pending.every((s) => /待接入/.test(s)), `module states: ${pending}`);

@@ -51,6 +51,14 @@ export function localName(item) {
   return (locale.value === 'en' && item.name_en) || item.name || '';
 }
 
+// A compact name for tight spots (map labels, chart axes): in English the
+// administrative suffix goes ("Wutong Subdistrict" → "Wutong").
+export function shortName(item) {
+  const name = localName(item);
+  if (locale.value !== 'en' || !item || !item.name_en) return name;
+  return name.replace(/\s+(Subdistrict|Town|Township|Street|Sub-district)$/i, '');
+}
+
 // Keeps document.title in step with the language.
 export function useTitle(key) {
   const apply = () => {

@@ -66,7 +66,7 @@ export function subjectsByTownOption(list, nameOf) {
 }
 
 /** Stacked bars: officers and auxiliaries per department. */
-export function staffByDepartmentOption(list) {
+export function staffByDepartmentOption(list, nameOf) {
   const rows = [...(list || [])]
     .map((r) => ({ ...r, total: (r.officers || 0) + (r.auxiliaries || 0) }))
     .sort((a, b) => a.total - b.total)
@@ -89,7 +89,7 @@ export function staffByDepartmentOption(list) {
     },
     yAxis: {
       type: 'category',
-      data: rows.map((r) => truncate(localName(r), locale.value === 'en' ? 16 : 9)),
+      data: rows.map((r) => truncate(nameOf ? nameOf(r) : localName(r), locale.value === 'en' ? 18 : 9)),
       axisTick: { show: false },
       axisLine: { lineStyle: { color: 'rgba(111, 147, 189, 0.4)' } },
       axisLabel: { color: TEXT, fontSize: 13 },
