@@ -61,6 +61,16 @@ struct Response {
   static Response Text(int status, std::string text, std::string content_type = "text/plain; charset=utf-8");
 };
 
+// The project's error body: HTTP `status` with
+// {"error":{"code":"<code>","message":"<message>","field":"<field>"}}.
+// Strings are JSON-escaped here, so callers pass plain text.
+Response ErrorResponse(int status, std::string_view code, std::string_view message,
+                       std::string_view field = {});
+
+// Appends `text` to `out` escaped for use inside a JSON string literal
+// (quotes, backslashes and control characters; UTF-8 passes through).
+void AppendJsonEscaped(std::string& out, std::string_view text);
+
 // Handlers run on the server's I/O threads; they must not block for long
 // (database calls of a few milliseconds are fine on this design, see
 // docs/architecture.md). They must be thread-safe: several requests may run

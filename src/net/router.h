@@ -3,6 +3,12 @@
 // Patterns are literal segments and "{name}" parameters, e.g.
 // "/api/v1/towns/{id}/grids". Matching is exact per segment; a parameter
 // matches one non-empty segment. Literal segments win over parameters.
+// Precisely: among the routes registered for the request's method whose
+// pattern matches the path, the most specific wins (at the first segment where
+// two patterns differ in kind, the literal one); equal patterns keep the first
+// registration. kWrongMethod means the path matches only routes of other
+// methods; `allowed` lists them in registration order (for the Allow header).
+// A trailing slash is an empty segment: "/x/" does not match "/x".
 // Thread-safety: routes are added before the server starts; Match is then
 // safe from any number of threads.
 #pragma once
@@ -21,6 +27,8 @@ struct RouteInfo {
 
 class Router {
  public:
+  // `pattern` must start with '/' (std::invalid_argument otherwise: a
+  // programming error caught at start-up).
   void Add(std::string method, std::string pattern, Handler handler);
 
   enum class MatchKind { kFound, kNoPath, kWrongMethod };

@@ -32,8 +32,14 @@ struct ServerOptions {
   std::string web_root;                   // empty: no static files
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 8 * 1024 * 1024;
+  // Time from connection (or, on a keep-alive connection, from the first
+  // byte of the next request) to the complete request head; TLS handshakes
+  // count against it. It is also the longest pause allowed while a body is
+  // being received.
   std::chrono::milliseconds header_timeout{10'000};
+  // How long a keep-alive connection may wait for its next request.
   std::chrono::milliseconds idle_timeout{60'000};
+  // Longest time one response write (or one event-stream chunk) may take.
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds drain_timeout{10'000};
   std::chrono::milliseconds sse_keepalive{15'000};
@@ -52,9 +58,13 @@ struct ServerStats {
   uint64_t streams_open = 0;
   uint64_t timeouts_total = 0;
   // Latency histogram buckets (seconds upper bounds) and counts, cumulative.
+  // Latency runs from the complete request head to the last response byte
+  // written; event streams are not observed. `latency_bounds` has no +Inf
+  // entry: the +Inf bucket is `latency_count` (every observation).
   std::vector<double> latency_bounds;
   std::vector<uint64_t> latency_counts;
   double latency_sum_seconds = 0;
+  uint64_t latency_count = 0;
 };
 
 class HttpServer {
