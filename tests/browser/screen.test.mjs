@@ -108,6 +108,11 @@ test('commander signs in and lands on the command screen with map, KPIs and live
     // The towns source is loaded by MapLibre (its worker parsed the GeoJSON).
     await page.waitForFunction(() => window.__slScreen && window.__slScreen.townsLoaded === true);
     assert.equal(await page.locator('.maplibregl-canvas').count(), 1, 'map canvas present');
+    const workers = page.workers().map((w) => w.url());
+    assert.ok(
+      workers.some((u) => /maplibre-gl-worker/.test(u)),
+      `MapLibre's worker runs from the built assets (workers: ${workers.join(', ') || 'none'})`,
+    );
     const labels = await page.getByTestId('town-label').count();
     assert.ok(labels > 5, `town labels on the map: ${labels}`);
 
