@@ -102,6 +102,16 @@ Result<Paging> QueryPaging(const net::Request& request, int default_limit, int m
   return paging;
 }
 
+Reply PageReply(const store::Page& page, const std::function<std::string(const store::Row&)>& item_json) {
+  std::string out = "{\"items\":[";
+  for (size_t i = 0; i < page.rows.size(); ++i) {
+    if (i) out += ',';
+    out += item_json(page.rows[i]);
+  }
+  out += "],\"total\":" + std::to_string(page.total) + "}";
+  return Reply::Ok(std::move(out));
+}
+
 Error ReferenceError(Error error, const std::string& field) {
   // SQLite says "FOREIGN KEY constraint failed"; PostgreSQL "... violates foreign key constraint ...".
   if (error.code == ErrorCode::kInternal && (error.message.find("FOREIGN KEY") != std::string::npos ||

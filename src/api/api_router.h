@@ -16,6 +16,7 @@
 #include "auth/roles.h"
 #include "common/result.h"
 #include "net/router.h"
+#include "store/page.h"
 
 namespace sl::api {
 
@@ -65,6 +66,9 @@ struct Paging {
   int offset = 0;
 };
 Result<Paging> QueryPaging(const net::Request& request, int default_limit = 50, int max_limit = 1000);
+// {"items":[...],"total":N} from a page, each item rendered by `item_json`.
+Reply PageReply(const store::Page& page, const std::function<std::string(const store::Row&)>& item_json);
+
 // A write that failed on a foreign key becomes a 400 naming `field` (the
 // reference that points nowhere); other errors pass through unchanged.
 Error ReferenceError(Error error, const std::string& field);

@@ -3,6 +3,7 @@
 #include "common/crypto.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "store/page.h"
 
 namespace sl::auth {
 
@@ -50,33 +51,22 @@ Result<int64_t> RecordAudit(store::Connection& conn, AuditEntry e) {
 }
 
 Result<AuditPage> QueryAudit(store::Connection& conn, const AuditQuery& q) {
-  std::string where = " WHERE 1=1";
-  store::Params params;
-  if (q.actor) where += " AND actor = ?", params.push_back(*q.actor);
-  if (q.action) {
-    if (!q.action->empty() && q.action->back() == '.') {
-      where += " AND substr(action, 1, ?) = ?";
-      params.push_back(static_cast<int64_t>(q.action->size()));
-      params.push_back(*q.action);
-    } else {
-      where += " AND action = ?", params.push_back(*q.action);
-    }
-  }
-  if (q.object_type) where += " AND object_type = ?", params.push_back(*q.object_type);
-  if (q.since_ms) where += " AND at >= ?", params.push_back(*q.since_ms);
-  if (q.until_ms) where += " AND at < ?", params.push_back(*q.until_ms);
-
-  AuditPage page;
-  SL_ASSIGN_OR_RETURN(auto count, conn.Query("SELECT COUNT(*) AS n FROM audit_log" + where, params));
-  page.total = count.empty() ? 0 : count[0].i64("n");
-  store::Params list_params = params;
-  list_params.push_back(static_cast<int64_t>(q.limit));
-  list_params.push_back(static_cast<int64_t>(q.offset));
-  SL_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT id, at, actor_id, actor, role, action, object_type, object_id, "
-                                            "before_digest, after_digest, client, detail FROM audit_log" +
-                                                where + " ORDER BY id DESC LIMIT ? OFFSET ?",
-                                            list_params));
-  for (const auto& r : rows) {
+  store::Filter filter;
+  if (q.actor) filter.Add("actor = ?", {*q.actor});
+  if (q.action && !q.action->empty() && q.action->back() == '.')
+    filter.Add("substr(action, 1, ?) = ?", {static_cast<int64_t>(q.action->size()), *q.action});
+  else if (q.action)
+    filter.Add("action = ?", {*q.action});
+  if (q.object_type) filter.Add("object_type = ?", {*q.object_type});
+  if (q.since_ms) filter.Add("at >= ?", {*q.since_ms});
+  if (q.until_ms) filter.Add("at < ?", {*q.until_ms});
+  SL_ASSIGN_OR_RETURN(store::Page page, store::QueryPage(conn,
+                                                         "id, at, actor_id, actor, role, action, object_type, "
+                                                         "object_id, before_digest, after_digest, client, detail",
+                                                         "audit_log", filter, "id DESC", q.limit, q.offset));
+  AuditPage result;
+  result.total = page.total;
+  for (const auto& r : page.rows) {
     AuditEntry e;
     e.id = r.i64("id");
     e.at_ms = r.i64("at");
@@ -90,9 +80,9 @@ Result<AuditPage> QueryAudit(store::Connection& conn, const AuditQuery& q) {
     e.after_digest = r.str("after_digest");
     e.client = r.str("client");
     e.detail = r.str("detail");
-    page.items.push_back(std::move(e));
+    result.items.push_back(std::move(e));
   }
-  return page;
+  return result;
 }
 
 Status AuditedWrite(store::Database& db, EventBus& bus, const Clock& clock, AuditEntry entry,

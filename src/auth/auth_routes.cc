@@ -62,14 +62,13 @@ Result<api::Reply> HandleCreateUser(AuthService& auth, net::Request& request, co
 Result<api::Reply> HandleListUsers(store::Database& db, net::Request& request) {
   SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(request));
   auto lease = db.Acquire();
-  SL_ASSIGN_OR_RETURN(auto count, lease->Query("SELECT COUNT(*) AS n FROM users"));
-  SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT u.id, u.username, u.display_name, u.role, u.department_id, "
-                                              "COALESCE(d.name, '') AS department, u.disabled, u.created_at "
-                                              "FROM users u LEFT JOIN departments d ON d.id = u.department_id "
-                                              "ORDER BY u.id LIMIT ? OFFSET ?",
-                                              {int64_t{paging.limit}, int64_t{paging.offset}}));
-  boost::json::array items;
-  for (const auto& r : rows) {
+  SL_ASSIGN_OR_RETURN(store::Page page,
+                      store::QueryPage(*lease,
+                                       "u.id, u.username, u.display_name, u.role, u.department_id, "
+                                       "COALESCE(d.name, '') AS department, u.disabled, u.created_at",
+                                       "users u LEFT JOIN departments d ON d.id = u.department_id", store::Filter(),
+                                       "u.id", paging.limit, paging.offset));
+  return api::PageReply(page, [](const store::Row& r) {
     boost::json::object o;
     o["id"] = r.i64("id");
     o["username"] = r.str("username");
@@ -79,12 +78,8 @@ Result<api::Reply> HandleListUsers(store::Database& db, net::Request& request) {
     o["department"] = r.str("department");
     o["disabled"] = r.i64("disabled") != 0;
     o["created_at"] = FormatIso8601China(r.i64("created_at"));
-    items.push_back(std::move(o));
-  }
-  boost::json::object out;
-  out["items"] = std::move(items);
-  out["total"] = count.at(0).i64("n");
-  return api::Reply::Ok(json::Serialize(out));
+    return json::Serialize(o);
+  });
 }
 
 Result<std::optional<int64_t>> QueryTime(const net::Request& request, const std::string& name) {
@@ -108,10 +103,7 @@ Result<api::Reply> HandleAudit(store::Database& db, net::Request& request) {
   auto lease = db.Acquire();
   SL_ASSIGN_OR_RETURN(AuditPage page, QueryAudit(*lease, query));
   std::string out = "{\"items\":[";
-  for (size_t i = 0; i < page.items.size(); ++i) {
-    if (i) out += ',';
-    out += AuditEntryJson(page.items[i]);
-  }
+  for (size_t i = 0; i < page.items.size(); ++i) out += (i ? "," : "") + AuditEntryJson(page.items[i]);
   out += "],\"total\":" + std::to_string(page.total) + "}";
   return api::Reply::Ok(std::move(out));
 }

@@ -182,10 +182,11 @@ Result<Reply> CreateDepartment(store::Database& db, EventBus& bus, const Clock& 
 
 // --- staff
 
-constexpr const char* kStaffSelect =
-    "SELECT s.id, s.badge, s.name, s.kind, s.department_id, d.name AS department, s.town_id, "
-    "COALESCE(t.name, '') AS town, s.rank, s.gender, s.phone, s.status, s.legal_qualified, s.hired_on "
-    "FROM staff s JOIN departments d ON d.id = s.department_id LEFT JOIN towns t ON t.id = s.town_id";
+constexpr const char* kStaffColumns =
+    "s.id, s.badge, s.name, s.kind, s.department_id, d.name AS department, s.town_id, "
+    "COALESCE(t.name, '') AS town, s.rank, s.gender, s.phone, s.status, s.legal_qualified, s.hired_on";
+constexpr const char* kStaffFrom =
+    "staff s JOIN departments d ON d.id = s.department_id LEFT JOIN towns t ON t.id = s.town_id";
 
 bj::object StaffJson(const store::Row& r) {
   bj::object o;
@@ -210,34 +211,23 @@ Result<Reply> ListStaff(store::Database& db, net::Request& request) {
   SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(request));
   SL_ASSIGN_OR_RETURN(auto department_id, api::QueryInt(request, "department_id", 1, INT64_MAX));
   SL_ASSIGN_OR_RETURN(auto town_id, api::QueryInt(request, "town_id", 1, INT64_MAX));
-  std::string where = " WHERE 1=1";
-  store::Params params;
+  store::Filter filter;
   if (auto kind = request.query_param("kind"); kind && !kind->empty()) {
     SL_TRY(CheckOneOf(*kind, kStaffKinds, "kind"));
-    where += " AND s.kind = ?", params.push_back(*kind);
+    filter.Add("s.kind = ?", {*kind});
   }
-  if (department_id) where += " AND s.department_id = ?", params.push_back(*department_id);
-  if (town_id) where += " AND s.town_id = ?", params.push_back(*town_id);
-  if (auto q = request.query_param("q"); q && !q->empty()) {
-    where += " AND (s.name LIKE ? OR s.badge LIKE ?)";
-    params.push_back("%" + *q + "%");
-    params.push_back("%" + *q + "%");
-  }
+  if (department_id) filter.Add("s.department_id = ?", {*department_id});
+  if (town_id) filter.Add("s.town_id = ?", {*town_id});
+  if (auto q = request.query_param("q"); q && !q->empty())
+    filter.Add("s.name LIKE ? OR s.badge LIKE ?", {"%" + *q + "%", "%" + *q + "%"});
   auto lease = db.Acquire();
-  SL_ASSIGN_OR_RETURN(auto count, lease->Query("SELECT COUNT(*) AS n FROM staff s" + where, params));
-  params.push_back(int64_t{paging.limit});
-  params.push_back(int64_t{paging.offset});
-  SL_ASSIGN_OR_RETURN(auto rows, lease->Query(kStaffSelect + where + " ORDER BY s.id LIMIT ? OFFSET ?", params));
-  bj::array items;
-  for (const auto& r : rows) items.push_back(StaffJson(r));
-  bj::object out;
-  out["items"] = std::move(items);
-  out["total"] = count.at(0).i64("n");
-  return Reply::Ok(json::Serialize(out));
+  SL_ASSIGN_OR_RETURN(store::Page page,
+                      store::QueryPage(*lease, kStaffColumns, kStaffFrom, filter, "s.id", paging.limit, paging.offset));
+  return api::PageReply(page, [](const store::Row& r) { return json::Serialize(StaffJson(r)); });
 }
 
 Result<std::optional<store::Row>> LoadStaff(store::Connection& conn, int64_t id) {
-  return conn.QueryOne(std::string(kStaffSelect) + " WHERE s.id = ?", {id});
+  return conn.QueryOne(std::string("SELECT ") + kStaffColumns + " FROM " + kStaffFrom + " WHERE s.id = ?", {id});
 }
 
 Result<Reply> GetStaff(store::Database& db, net::Request& request) {
@@ -327,23 +317,19 @@ Result<Reply> UpdateStaff(store::Database& db, EventBus& bus, const Clock& clock
 
 Result<Reply> ListDevices(store::Database& db, net::Request& request) {
   SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(request));
-  std::string where = " WHERE 1=1";
-  store::Params params;
+  store::Filter filter;
   if (auto kind = request.query_param("kind"); kind && !kind->empty()) {
     SL_TRY(CheckOneOf(*kind, kDeviceKinds, "kind"));
-    where += " AND v.kind = ?", params.push_back(*kind);
+    filter.Add("v.kind = ?", {*kind});
   }
   auto lease = db.Acquire();
-  SL_ASSIGN_OR_RETURN(auto count, lease->Query("SELECT COUNT(*) AS n FROM devices v" + where, params));
-  params.push_back(int64_t{paging.limit});
-  params.push_back(int64_t{paging.offset});
-  SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT v.id, v.serial, v.kind, v.model, v.staff_id, "
-                                              "COALESCE(s.name, '') AS staff, v.department_id, v.status, v.lon, v.lat "
-                                              "FROM devices v LEFT JOIN staff s ON s.id = v.staff_id" +
-                                                  where + " ORDER BY v.id LIMIT ? OFFSET ?",
-                                              params));
-  bj::array items;
-  for (const auto& r : rows) {
+  SL_ASSIGN_OR_RETURN(store::Page page,
+                      store::QueryPage(*lease,
+                                       "v.id, v.serial, v.kind, v.model, v.staff_id, COALESCE(s.name, '') AS staff, "
+                                       "v.department_id, v.status, v.lon, v.lat",
+                                       "devices v LEFT JOIN staff s ON s.id = v.staff_id", filter, "v.id",
+                                       paging.limit, paging.offset));
+  return api::PageReply(page, [](const store::Row& r) {
     bj::object o;
     o["id"] = r.i64("id");
     o["serial"] = r.str("serial");
@@ -353,18 +339,14 @@ Result<Reply> ListDevices(store::Database& db, net::Request& request) {
     o["staff"] = r.str("staff");
     o["department_id"] = r.is_null("department_id") ? bj::value(nullptr) : bj::value(r.i64("department_id"));
     o["status"] = r.str("status");
-    if (!r.is_null("lon")) {
-      // Six decimals (~0.1 m) via text so Boost does not print "1.2E2".
-      o["location"] = bj::parse("[" + json::FormatFixed(r.f64("lon"), 6) + "," + json::FormatFixed(r.f64("lat"), 6) + "]");
-    } else {
-      o["location"] = nullptr;
-    }
-    items.push_back(std::move(o));
-  }
-  bj::object out;
-  out["items"] = std::move(items);
-  out["total"] = count.at(0).i64("n");
-  return Reply::Ok(json::Serialize(out));
+    std::string text = json::Serialize(o);
+    text.pop_back();
+    // Six decimals (~0.1 m) as text, so Boost does not print "1.2E2".
+    text += r.is_null("lon") ? ",\"location\":null}"
+                             : ",\"location\":[" + json::FormatFixed(r.f64("lon"), 6) + "," +
+                                   json::FormatFixed(r.f64("lat"), 6) + "]}";
+    return text;
+  });
 }
 
 Result<Reply> CreateDevice(store::Database& db, EventBus& bus, const Clock& clock, net::Request& request,

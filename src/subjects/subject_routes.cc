@@ -19,10 +19,16 @@ const std::vector<std::string> kKinds = {"shop",         "restaurant",       "ma
                                          "transport_company", "parking_operator", "other"};
 const std::vector<std::string> kGrades = {"A", "B", "C", "D"};
 
-constexpr const char* kSelect =
-    "SELECT s.id, s.code, s.name, s.kind, s.category, s.address, s.town_id, t.name AS town, s.grid_id, "
+constexpr const char* kColumns =
+    "s.id, s.code, s.name, s.kind, s.category, s.address, s.town_id, t.name AS town, s.grid_id, "
     "COALESCE(g.code, '') AS grid_code, s.lon, s.lat, s.contact_name, s.contact_phone, s.credit_code, "
-    "s.credit_grade FROM subjects s JOIN towns t ON t.id = s.town_id LEFT JOIN grids g ON g.id = s.grid_id";
+    "s.credit_grade";
+constexpr const char* kFrom =
+    "subjects s JOIN towns t ON t.id = s.town_id LEFT JOIN grids g ON g.id = s.grid_id";
+
+Result<std::optional<store::Row>> LoadSubject(store::Connection& conn, int64_t id) {
+  return conn.QueryOne(std::string("SELECT ") + kColumns + " FROM " + kFrom + " WHERE s.id = ?", {id});
+}
 
 // The JSON text of one subject; coordinates printed with six decimals.
 std::string SubjectJson(const store::Row& r) {
@@ -51,37 +57,23 @@ std::string SubjectJson(const store::Row& r) {
 Result<Reply> ListSubjects(store::Database& db, net::Request& request) {
   SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(request));
   SL_ASSIGN_OR_RETURN(auto town_id, api::QueryInt(request, "town_id", 1, INT64_MAX));
-  std::string where = " WHERE 1=1";
-  store::Params params;
-  if (town_id) where += " AND s.town_id = ?", params.push_back(*town_id);
-  if (auto kind = request.query_param("kind"); kind && !kind->empty())
-    where += " AND s.kind = ?", params.push_back(*kind);
+  store::Filter filter;
+  if (town_id) filter.Add("s.town_id = ?", {*town_id});
+  if (auto kind = request.query_param("kind"); kind && !kind->empty()) filter.Add("s.kind = ?", {*kind});
   if (auto grade = request.query_param("credit_grade"); grade && !grade->empty())
-    where += " AND s.credit_grade = ?", params.push_back(*grade);
-  if (auto q = request.query_param("q"); q && !q->empty()) {
-    where += " AND (s.name LIKE ? OR s.address LIKE ? OR s.code = ?)";
-    params.push_back("%" + *q + "%");
-    params.push_back("%" + *q + "%");
-    params.push_back(*q);
-  }
+    filter.Add("s.credit_grade = ?", {*grade});
+  if (auto q = request.query_param("q"); q && !q->empty())
+    filter.Add("s.name LIKE ? OR s.address LIKE ? OR s.code = ?", {"%" + *q + "%", "%" + *q + "%", *q});
   auto lease = db.Acquire();
-  SL_ASSIGN_OR_RETURN(auto count, lease->Query("SELECT COUNT(*) AS n FROM subjects s" + where, params));
-  params.push_back(int64_t{paging.limit});
-  params.push_back(int64_t{paging.offset});
-  SL_ASSIGN_OR_RETURN(auto rows, lease->Query(kSelect + where + " ORDER BY s.id LIMIT ? OFFSET ?", params));
-  std::string out = "{\"items\":[";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i) out += ',';
-    out += SubjectJson(rows[i]);
-  }
-  out += "],\"total\":" + std::to_string(count.at(0).i64("n")) + "}";
-  return Reply::Ok(std::move(out));
+  SL_ASSIGN_OR_RETURN(store::Page page,
+                      store::QueryPage(*lease, kColumns, kFrom, filter, "s.id", paging.limit, paging.offset));
+  return api::PageReply(page, SubjectJson);
 }
 
 Result<Reply> GetSubject(store::Database& db, net::Request& request) {
   SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(request));
   auto lease = db.Acquire();
-  SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne(std::string(kSelect) + " WHERE s.id = ?", {id}));
+  SL_ASSIGN_OR_RETURN(auto row, LoadSubject(*lease, id));
   if (!row) return Error::NotFound("no subject with id " + std::to_string(id));
   return Reply::Ok(SubjectJson(*row));
 }
@@ -135,7 +127,7 @@ Result<Reply> CreateSubject(store::Database& db, EventBus& bus, const Clock& clo
           return api::ReferenceError(std::move(rows).error(), "town_id");
         }
         const int64_t id = rows->at(0).i64("id");
-        SL_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string(kSelect) + " WHERE s.id = ?", {id}));
+        SL_ASSIGN_OR_RETURN(auto row, LoadSubject(tx, id));
         created = SubjectJson(*row);
         entry.object_id = std::to_string(id);
         entry.after_digest = auth::DigestOf(created);

@@ -11,6 +11,22 @@
 
 namespace sl::testing {
 
+// A suite whose tests share one server (built once per suite) and an admin token.
+class ServerSuite : public ::testing::Test {
+ protected:
+  static void StartServer(TestServerOptions options = {}) {
+    server_ = new TestServer(options);
+    admin_ = server_->Login("admin");
+  }
+  static void SetUpTestSuite() { StartServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static inline TestServer* server_ = nullptr;
+  static inline std::string admin_;
+};
+
 inline httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 inline boost::json::value ParseJson(const std::string& text) {

@@ -6,13 +6,7 @@
 namespace sl::testing {
 namespace {
 
-class AuthApiTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
-  static void TearDownTestSuite() { delete server_; }
-  static TestServer* server_;
-};
-TestServer* AuthApiTest::server_ = nullptr;
+class AuthApiTest : public ServerSuite {};
 
 TEST_F(AuthApiTest, LoginReturnsTokenAndUser) {
   auto client = server_->Client();

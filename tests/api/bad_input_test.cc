@@ -6,23 +6,14 @@
 namespace sl::testing {
 namespace {
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public ServerSuite {
  protected:
   static void SetUpTestSuite() {
     TestServerOptions options;
     options.max_body_bytes = 64 * 1024;
-    server_ = new TestServer(options);
-    admin_ = new std::string(server_->Login("admin"));
+    StartServer(options);
   }
-  static void TearDownTestSuite() {
-    delete admin_;
-    delete server_;
-  }
-  static TestServer* server_;
-  static std::string* admin_;
 };
-TestServer* BadInputTest::server_ = nullptr;
-std::string* BadInputTest::admin_ = nullptr;
 
 // Each row: a body for POST /api/v1/staff, and the field the 400 must name ("" when the body as a whole is wrong).
 TEST_F(BadInputTest, MalformedJsonNamesTheProblem) {
@@ -48,7 +39,7 @@ TEST_F(BadInputTest, MalformedJsonNamesTheProblem) {
   };
   auto client = server_->Client();
   for (const auto& c : cases) {
-    auto r = client->Post("/api/v1/staff", Bearer(*admin_), c.body, "application/json");
+    auto r = client->Post("/api/v1/staff", Bearer(admin_), c.body, "application/json");
     ASSERT_TRUE(r) << c.body;
     EXPECT_EQ(r->status, 400) << c.body << " -> " << r->body;
     EXPECT_EQ(ErrorCodeOf(r), "bad_request") << c.body;
@@ -57,7 +48,7 @@ TEST_F(BadInputTest, MalformedJsonNamesTheProblem) {
 }
 
 TEST_F(BadInputTest, OversizedBodyIs413) {
-  auto r = server_->Client()->Post("/api/v1/staff", Bearer(*admin_), std::string(200 * 1024, 'x'), "application/json");
+  auto r = server_->Client()->Post("/api/v1/staff", Bearer(admin_), std::string(200 * 1024, 'x'), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
 }
@@ -67,20 +58,20 @@ TEST_F(BadInputTest, SqlLookingStringsAreStoredVerbatim) {
   boost::json::object body{{"badge", "SQL-1"}, {"name", evil}, {"kind", "officer"}, {"rank", "r"},
                            {"department_id", server_->squad_id}};
   auto client = server_->Client();
-  auto r = client->Post("/api/v1/staff", Bearer(*admin_), boost::json::serialize(body), "application/json");
+  auto r = client->Post("/api/v1/staff", Bearer(admin_), boost::json::serialize(body), "application/json");
   ASSERT_EQ(r->status, 201) << r->body;
   const auto id = ParseJson(r->body).at("id").as_int64();
-  auto back = client->Get("/api/v1/staff/" + std::to_string(id), Bearer(*admin_));
+  auto back = client->Get("/api/v1/staff/" + std::to_string(id), Bearer(admin_));
   EXPECT_EQ(ParseJson(back->body).at("name").as_string(), evil);
-  EXPECT_EQ(client->Get("/api/v1/staff", Bearer(*admin_))->status, 200);  // the table is still there
+  EXPECT_EQ(client->Get("/api/v1/staff", Bearer(admin_))->status, 200);  // the table is still there
 }
 
 TEST_F(BadInputTest, UnknownRoutesAndMethods) {
   auto client = server_->Client();
-  auto missing = client->Get("/api/v1/no-such-thing", Bearer(*admin_));
+  auto missing = client->Get("/api/v1/no-such-thing", Bearer(admin_));
   EXPECT_EQ(missing->status, 404);
   EXPECT_EQ(ErrorCodeOf(missing), "not_found");
-  auto wrong_method = client->Delete("/api/v1/towns", Bearer(*admin_));
+  auto wrong_method = client->Delete("/api/v1/towns", Bearer(admin_));
   EXPECT_EQ(wrong_method->status, 405);
 }
 

@@ -6,24 +6,10 @@
 namespace sl::testing {
 namespace {
 
-class OrgApiTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new TestServer();
-    admin_ = new std::string(server_->Login("admin"));
-  }
-  static void TearDownTestSuite() {
-    delete admin_;
-    delete server_;
-  }
-  static TestServer* server_;
-  static std::string* admin_;
-};
-TestServer* OrgApiTest::server_ = nullptr;
-std::string* OrgApiTest::admin_ = nullptr;
+class OrgApiTest : public ServerSuite {};
 
 TEST_F(OrgApiTest, TownsAreGeoJson) {
-  auto r = server_->Client()->Get("/api/v1/towns", Bearer(*admin_));
+  auto r = server_->Client()->Get("/api/v1/towns", Bearer(admin_));
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(r->get_header_value("Content-Type").rfind("application/json", 0), 0u);
   auto body = ParseJson(r->body);
@@ -39,38 +25,38 @@ TEST_F(OrgApiTest, TownsAreGeoJson) {
 
 TEST_F(OrgApiTest, GridsByBBox) {
   auto client = server_->Client();
-  auto r = client->Get("/api/v1/grids?bbox=120.5505,30.6201,120.5515,30.6209", Bearer(*admin_));
+  auto r = client->Get("/api/v1/grids?bbox=120.5505,30.6201,120.5515,30.6209", Bearer(admin_));
   ASSERT_EQ(r->status, 200) << r->body;
   auto features = ParseJson(r->body).at("features").as_array();
   EXPECT_EQ(features.size(), 2u);  // cells 0 and 1 touch that box
-  auto none = client->Get("/api/v1/grids?bbox=100,10,100.1,10.1", Bearer(*admin_));
+  auto none = client->Get("/api/v1/grids?bbox=100,10,100.1,10.1", Bearer(admin_));
   EXPECT_EQ(ParseJson(none->body).at("features").as_array().size(), 0u);
   for (const char* bad : {"1,2,3", "a,b,c,d", "120.6,30,120.5,31", "1,2,3,4,5", "200,0,201,1"}) {
-    auto e = client->Get(std::string("/api/v1/grids?bbox=") + bad, Bearer(*admin_));
+    auto e = client->Get(std::string("/api/v1/grids?bbox=") + bad, Bearer(admin_));
     EXPECT_EQ(e->status, 400) << bad;
     EXPECT_EQ(ErrorFieldOf(e), "bbox") << bad;
   }
-  EXPECT_EQ(client->Get("/api/v1/grids", Bearer(*admin_))->status, 400);
+  EXPECT_EQ(client->Get("/api/v1/grids", Bearer(admin_))->status, 400);
 }
 
 TEST_F(OrgApiTest, StaffListFiltersAndPages) {
   auto client = server_->Client();
-  auto r = client->Get("/api/v1/staff?kind=officer&q=%E7%8E%8B", Bearer(*admin_));  // q=王
+  auto r = client->Get("/api/v1/staff?kind=officer&q=%E7%8E%8B", Bearer(admin_));  // q=王
   ASSERT_EQ(r->status, 200) << r->body;
   auto body = ParseJson(r->body);
   EXPECT_GE(body.at("total").as_int64(), 1);
   EXPECT_EQ(body.at("items").as_array().at(0).at("department").as_string(), "梧桐中队");
-  EXPECT_EQ(client->Get("/api/v1/staff?kind=emperor", Bearer(*admin_))->status, 400);
-  auto bad_limit = client->Get("/api/v1/staff?limit=0", Bearer(*admin_));
+  EXPECT_EQ(client->Get("/api/v1/staff?kind=emperor", Bearer(admin_))->status, 400);
+  auto bad_limit = client->Get("/api/v1/staff?limit=0", Bearer(admin_));
   EXPECT_EQ(bad_limit->status, 400);
   EXPECT_EQ(ErrorFieldOf(bad_limit), "limit");
-  EXPECT_EQ(client->Get("/api/v1/staff/999999", Bearer(*admin_))->status, 404);
-  EXPECT_EQ(client->Get("/api/v1/staff/abc", Bearer(*admin_))->status, 404);
+  EXPECT_EQ(client->Get("/api/v1/staff/999999", Bearer(admin_))->status, 404);
+  EXPECT_EQ(client->Get("/api/v1/staff/abc", Bearer(admin_))->status, 404);
 }
 
 TEST_F(OrgApiTest, AuxiliaryCannotHoldLegalQualification) {
   auto r = server_->Client()->Post(
-      "/api/v1/staff", Bearer(*admin_),
+      "/api/v1/staff", Bearer(admin_),
       R"({"badge":"FZ-9","name":"李四","kind":"auxiliary","rank":"三级协管员","legal_qualified":true,"department_id":)" +
           std::to_string(server_->squad_id) + "}",
       "application/json");
@@ -80,12 +66,12 @@ TEST_F(OrgApiTest, AuxiliaryCannotHoldLegalQualification) {
 
 TEST_F(OrgApiTest, UnknownReferencesAre400NotServerErrors) {
   auto client = server_->Client();
-  auto staff = client->Post("/api/v1/staff", Bearer(*admin_),
+  auto staff = client->Post("/api/v1/staff", Bearer(admin_),
                             R"({"badge":"X-1","name":"张三","kind":"officer","rank":"r","department_id":987654})",
                             "application/json");
   EXPECT_EQ(staff->status, 400) << staff->body;
   EXPECT_EQ(ErrorFieldOf(staff), "department_id");
-  auto subject = client->Post("/api/v1/subjects", Bearer(*admin_),
+  auto subject = client->Post("/api/v1/subjects", Bearer(admin_),
                               R"({"code":"TXZ1","name":"n","kind":"shop","address":"a","town_id":987654,"lon":120.5,"lat":30.6})",
                               "application/json");
   EXPECT_EQ(subject->status, 400) << subject->body;
@@ -94,7 +80,7 @@ TEST_F(OrgApiTest, UnknownReferencesAre400NotServerErrors) {
 
 TEST_F(OrgApiTest, SubjectCreatedInItsGridAndFound) {
   auto client = server_->Client();
-  auto r = client->Post("/api/v1/subjects", Bearer(*admin_),
+  auto r = client->Post("/api/v1/subjects", Bearer(admin_),
                         R"({"code":"TX00000001","name":"梧桐王记面馆","kind":"restaurant","category":"餐饮",)"
                         R"("address":"庆丰路12号","town_id":)" + std::to_string(server_->town_id) +
                             R"(,"lon":120.5515,"lat":30.6205,"credit_grade":"A"})",
@@ -103,9 +89,9 @@ TEST_F(OrgApiTest, SubjectCreatedInItsGridAndFound) {
   auto created = ParseJson(r->body);
   EXPECT_EQ(created.at("grid_code").as_string(), "330483001001");
   EXPECT_EQ(created.at("lon").as_double(), 120.5515);
-  auto found = client->Get("/api/v1/subjects?q=TX00000001", Bearer(*admin_));
+  auto found = client->Get("/api/v1/subjects?q=TX00000001", Bearer(admin_));
   EXPECT_EQ(ParseJson(found->body).at("total").as_int64(), 1);
-  auto dup = client->Post("/api/v1/subjects", Bearer(*admin_),
+  auto dup = client->Post("/api/v1/subjects", Bearer(admin_),
                           R"({"code":"TX00000001","name":"x","kind":"shop","address":"a","town_id":)" +
                               std::to_string(server_->town_id) + R"(,"lon":120.5,"lat":30.6})",
                           "application/json");

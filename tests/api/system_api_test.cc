@@ -11,13 +11,7 @@
 namespace sl::testing {
 namespace {
 
-class SystemApiTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
-  static void TearDownTestSuite() { delete server_; }
-  static TestServer* server_;
-};
-TestServer* SystemApiTest::server_ = nullptr;
+class SystemApiTest : public ServerSuite {};
 
 TEST_F(SystemApiTest, HealthReadyMetrics) {
   auto client = server_->Client();
