@@ -1,6 +1,9 @@
 #include "api/system_routes.h"
 
+#include <charconv>
 #include <memory>
+
+#include "api/live_hub.h"
 
 #include "common/json.h"
 #include "common/time.h"
@@ -24,7 +27,7 @@ std::string Metrics(const SystemDeps& deps) {
           (deps.clock.NowMs() - deps.started_at_ms) / 1000);
   counter("sightline_bus_events_published_total", "Domain events published on the bus.", "counter",
           deps.bus.published());
-  counter("sightline_bus_subscribers", "Current bus subscribers (live streams included).", "gauge",
+  counter("sightline_bus_subscribers", "Current bus subscribers.", "gauge",
           deps.bus.subscriber_count());
   if (deps.server_stats) {
     const net::ServerStats s = deps.server_stats();
@@ -77,14 +80,15 @@ Result<Reply> Overview(const SystemDeps& deps) {
 
   boost::json::array by_department;
   SL_ASSIGN_OR_RETURN(auto departments,
-                      lease->Query("SELECT d.id, d.name, "
+                      lease->Query("SELECT d.id, d.name, d.name_en, "
                                    "SUM(CASE WHEN s.kind = 'officer' THEN 1 ELSE 0 END) AS officers, "
                                    "SUM(CASE WHEN s.kind = 'auxiliary' THEN 1 ELSE 0 END) AS auxiliaries "
                                    "FROM departments d JOIN staff s ON s.department_id = d.id "
-                                   "GROUP BY d.id, d.name ORDER BY d.id"));
+                                   "GROUP BY d.id, d.name, d.name_en ORDER BY d.id"));
   for (const auto& r : departments)
     by_department.push_back({{"department_id", r.i64("id")},
                              {"name", r.str("name")},
+                             {"name_en", r.str("name_en")},
                              {"officers", r.i64("officers")},
                              {"auxiliaries", r.i64("auxiliaries")}});
   out["staff_by_department"] = std::move(by_department);
@@ -98,20 +102,25 @@ Result<Reply> Overview(const SystemDeps& deps) {
   return Reply::Ok(json::Serialize(out));
 }
 
-// Live stream: one bus subscription per client, pushing SSE chunks.
-net::Response LiveStream(const SystemDeps& deps, const auth::Principal& who) {
+// Live stream: the hello event, the recent backlog (after Last-Event-ID when
+// the browser reconnects), then every new event.
+net::Response LiveStream(const SystemDeps& deps, LiveHub& hub, const net::Request& request,
+                         const auth::Principal& who) {
+  uint64_t after_seq = 0;
+  const std::string_view last_id = request.header("Last-Event-ID");
+  std::from_chars(last_id.data(), last_id.data() + last_id.size(), after_seq);
   net::Response response;
   response.stream = std::make_shared<net::EventStream>();
-  EventBus* bus = &deps.bus;
+  LiveHub* live = &hub;
   const Clock* clock = &deps.clock;
   const std::string user = who.username;
-  response.stream->open = [bus, clock, user](net::EventStream::Push push) -> net::EventStream::Closer {
+  response.stream->open = [live, clock, user, after_seq](net::EventStream::Push push) -> net::EventStream::Closer {
     boost::json::object hello;
     hello["server_time"] = FormatIso8601China(clock->NowMs());
     hello["user"] = user;
     push("event: hello\ndata: " + json::Serialize(hello) + "\n\n");
-    const auto id = bus->SubscribeAll([push](const EventEnvelope& envelope) { push(FormatSseEvent(envelope)); });
-    return [bus, id] { bus->Unsubscribe(id); };
+    const uint64_t id = live->Add(std::move(push), after_seq);
+    return [live, id] { live->Remove(id); };
   };
   return response;
 }
@@ -120,6 +129,7 @@ net::Response LiveStream(const SystemDeps& deps, const auth::Principal& who) {
 
 void RegisterSystemRoutes(net::Router& router, ApiRouter& api, SystemDeps deps) {
   auto shared = std::make_shared<SystemDeps>(std::move(deps));
+  auto hub = std::make_shared<LiveHub>(shared->bus);
   router.Add("GET", "/healthz", [](net::Request&) { return net::Response::Json(200, R"({"status":"ok"})"); });
   router.Add("GET", "/readyz", [shared](net::Request&) {
     auto lease = shared->db.Acquire();
@@ -137,7 +147,9 @@ void RegisterSystemRoutes(net::Router& router, ApiRouter& api, SystemDeps deps) 
            [shared](net::Request&, const auth::Principal&) { return Overview(*shared); });
   api.Raw(
       "GET", "/api/v1/live", "live.read",
-      [shared](net::Request&, const auth::Principal& who) -> Result<net::Response> { return LiveStream(*shared, who); },
+      [shared, hub](net::Request& request, const auth::Principal& who) -> Result<net::Response> {
+        return LiveStream(*shared, *hub, request, who);
+      },
       RouteOptions{.token_in_query = true});
 }
 

@@ -78,3 +78,27 @@ TEST_F(SystemApiTest, OpenApiDescribesEveryRoute) {
 
 }  // namespace
 }  // namespace sl::testing
+
+namespace sl::testing {
+namespace {
+
+// A screen that connects after something happened still sees it.
+TEST_F(SystemApiTest, LiveStreamReplaysRecentEvents) {
+  server_->Login("supervisor");  // happens before the stream opens
+  const std::string token = server_->Login("commander");
+  std::string received;
+  httplib::Client client("127.0.0.1", server_->port());
+  client.set_read_timeout(5);
+  client.Get("/api/v1/live?access_token=" + token, [&](const char* data, size_t length) {
+    received.append(data, length);
+    return received.find("\"actor\":\"supervisor\"") == std::string::npos;
+  });
+  EXPECT_NE(received.find("\"actor\":\"supervisor\""), std::string::npos) << received;
+  const size_t hello = received.find("event: hello");
+  const size_t audit = received.find("event: audit");
+  ASSERT_NE(hello, std::string::npos);
+  EXPECT_LT(hello, audit);
+}
+
+}  // namespace
+}  // namespace sl::testing
