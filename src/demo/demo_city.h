@@ -5,8 +5,8 @@
 // and every person, shop, phone number and credit code is invented.
 //
 // What it writes (defaults): 1 outline split into 12 towns and subdistricts,
-// ~72,000 unit grids of ~100 m x 100 m, 15 departments (the bureau, its
-// offices, one squad per town, 3 partner agencies), 240 officers and 160
+// ~72,000 unit grids of ~100 m x 100 m, 23 departments (the bureau, its
+// 7 offices, one squad per town, 3 partner agencies), 240 officers and 160
 // auxiliary staff, their body cameras, PDAs and radios plus 300 fixed cameras,
 // 36,500 street-front subjects along synthetic streets, and 10 user accounts
 // (one per role; usernames in DemoReport::accounts).
@@ -60,8 +60,9 @@ struct DemoReport {
 // names, geometry) on SQLite and PostgreSQL with the same build; only password
 // hashes and timestamps derived from `clock` differ.
 //
-// Takes about 2–5 s at the default size; most of it is the grid and subject
-// inserts and ten Argon2id hashes. Thread-safe as far as `db` is.
+// At the default size it takes about 1 s on SQLite and 1.5–4 s on PostgreSQL
+// (2-core machine); most of it is the grid and subject inserts and ten
+// Argon2id hashes. Thread-safe as far as `db` is.
 Result<DemoReport> GenerateDemoCity(store::Database& db, const DemoOptions& options, const Clock& clock);
 
 }  // namespace sl::demo
