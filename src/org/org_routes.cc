@@ -138,7 +138,7 @@ Result<Reply> ListDepartments(store::Database& db) {
 const std::vector<std::string> kDepartmentKinds = {"bureau", "command", "supervision", "legal",
                                                     "squad",  "office",  "partner"};
 const std::vector<std::string> kStaffKinds = {"officer", "auxiliary"};
-const std::vector<std::string> kStaffStatuses = {"active", "leave", "suspended", "left"};
+const std::vector<std::string> kStaffStatuses = {"active", "on_leave", "suspended", "left"};
 const std::vector<std::string> kDeviceKinds = {"body_camera", "pda", "radio", "camera", "vehicle_terminal", "sensor"};
 
 Status CheckOneOf(const std::string& value, const std::vector<std::string>& allowed, const std::string& field) {

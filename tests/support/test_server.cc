@@ -99,7 +99,7 @@ void TestServer::Seed() {
       "INSERT INTO staff (badge, name, kind, department_id, town_id, rank, gender, phone, legal_qualified, hired_on, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {std::string("33048300001"), std::string("王建国"), std::string("officer"), squad_id, town_id,
-       std::string("一级行政执法员"), std::string("男"), std::string("13800000001"), int64_t{0},
+       std::string("一级行政执法员"), std::string("male"), std::string("13800000001"), int64_t{0},
        std::string("2020-03-01"), int64_t{0}});
   auth::AuthService& auth = app_->auth();
   for (auth::Role role : auth::AccountRoles()) {
