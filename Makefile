@@ -3,9 +3,10 @@ BUILD ?= build
 DATA ?= data
 JOBS ?= $(shell nproc)
 
-.PHONY: run test bench build web bootstrap demo clean
+.PHONY: run test bench build server configure web bootstrap clean
 
-run: bootstrap build web
+# Build only what serving needs, so the first `make run` is quick.
+run: bootstrap server web
 	scripts/run.sh "$(DATA)"
 
 test: bootstrap build web
@@ -15,14 +16,19 @@ bench: bootstrap build web
 	scripts/bench.sh "$(BUILD)"
 
 bootstrap:
-	scripts/bootstrap.sh
+	@scripts/bootstrap.sh
 
-build:
+configure:
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+server: configure
+	cmake --build $(BUILD) -j $(JOBS) --target sightline
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 web:
-	scripts/build-web.sh
+	@scripts/build-web.sh
 
 clean:
 	rm -rf $(BUILD) web/dist
