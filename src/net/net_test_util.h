@@ -132,8 +132,13 @@ class ServerRunner {
 // A connected blocking TCP socket to 127.0.0.1:port (receive timeout 5 s).
 class RawConnection {
  public:
-  explicit RawConnection(uint16_t port) {
+  // `receive_buffer` > 0 shrinks SO_RCVBUF (set before connecting, so the
+  // window stays small) to make the server feel a slow reader sooner.
+  explicit RawConnection(uint16_t port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    timeval tv{5, 0};  // blocking reads in tests never hang for long
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

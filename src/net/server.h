@@ -39,7 +39,8 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};
   // How long a keep-alive connection may wait for its next request.
   std::chrono::milliseconds idle_timeout{60'000};
-  // Longest time one response write (or one event-stream chunk) may take.
+  // Longest time a response write (or an event-stream chunk) may go without
+  // progress; a large download to a slow but live client is not cut off.
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds drain_timeout{10'000};
   std::chrono::milliseconds sse_keepalive{15'000};
@@ -67,6 +68,10 @@ struct ServerStats {
   uint64_t latency_count = 0;
 };
 
+// Thread-safety: Listen, Run and the destructor are called by the owner (Run
+// once, and destroy only after Run has returned or if it never ran); Stop,
+// port and Stats are safe from any thread, handlers included. The Router must
+// outlive the server and not change once Run has started.
 class HttpServer {
  public:
   HttpServer(ServerOptions options, const Router& router);

@@ -60,46 +60,26 @@ struct RangeFileBody {
   };
 };
 
-bool IsTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool IEquals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
-
-// Copies handler headers into a Beast message. Framing headers belong to the
-// server (Content-Length, Transfer-Encoding) and are skipped; "Connection:
-// close" from a handler is honoured; names that are not tokens are dropped
-// and CR/LF/NUL in values become spaces, so a handler echoing user input can
-// never split the response.
-template <class Fields>
-void CopyHeaders(const Headers& from, Fields& to, bool& keep_alive) {
-  for (const auto& [name, value] : from) {
-    if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
-      LogNetError("dropping response header with invalid name: " + name);
-      continue;
-    }
-    if (IEquals(name, "Content-Length") || IEquals(name, "Transfer-Encoding")) continue;
-    if (IEquals(name, "Connection")) {
-      if (beast::iequals(value, "close")) keep_alive = false;
-      continue;
-    }
-    if (value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos) {
-      to.set(name, value);
-    } else {
-      std::string clean = value;
-      std::replace_if(clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; }, ' ');
-      to.set(name, clean);
-    }
-  }
-}
-
 bool IsHttpParseError(const beast::error_code& ec) {
   static const auto& category = http::make_error_code(http::error::end_of_stream).category();
   return ec.category() == category && ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
 }  // namespace
+
+std::string_view CachedHttpDate() {
+  // Formatting a date costs more than the rest of a small response's
+  // headers; one formatting per second per I/O thread is enough.
+  thread_local int64_t cached_second = -1;
+  thread_local std::string cached;
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  if (now != cached_second) {
+    cached = HttpDate(now);
+    cached_second = now;
+  }
+  return cached;
+}
 
 // ---------------------------------------------------------------- ServerCore
 
@@ -165,8 +145,11 @@ asio::awaitable<void> Session<Stream>::Run(std::shared_ptr<Session> self) {
   if constexpr (kTls) {
     auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kNoThrow);
     if (ec) {
+      // No TLS session to shut down: just drop the connection.
       if (ec == beast::error::timeout) core_.stats.Timeout();
-      co_await Close(false);
+      closed_ = true;
+      beast::error_code ignored;
+      Lowest().socket().close(ignored);
       co_return;
     }
   }
@@ -206,9 +189,16 @@ asio::awaitable<bool> Session<Stream>::ReadRequest(Parser& parser, bool first) {
       co_return false;
     }
   }
+  auto& msg = parser.get();
+  if (msg.count(http::field::transfer_encoding) > 0 && !parser.chunked()) {
+    // Beast would read such a request as bodiless and parse its body as the
+    // next request; RFC 9112 §6.3 says answer 400 and close, which also
+    // closes a request-smuggling hole behind proxies.
+    co_await WriteErrorAndClose(400, "bad_request", "unsupported Transfer-Encoding (only chunked is accepted)");
+    co_return false;
+  }
   if (parser.is_done()) co_return true;
 
-  auto& msg = parser.get();
   if (msg.version() >= 11 && beast::iequals(msg[http::field::expect], "100-continue")) {
     // The client waits for this before sending the body (curl does for
     // bodies over 1 MB); the limits were already checked on the head.
@@ -308,9 +298,16 @@ asio::awaitable<bool> Session<Stream>::Handle(std::shared_ptr<Session> self, Par
 template <class Stream>
 template <class Message>
 asio::awaitable<beast::error_code> Session<Stream>::Write(Message& message) {
-  Lowest().expires_after(core_.options.write_timeout);
-  auto [ec, n] = co_await http::async_write(stream_, message, kNoThrow);
-  co_return ec;
+  message.set(http::field::date, CachedHttpDate());
+  http::serializer<false, typename Message::body_type, typename Message::fields_type> serializer(message);
+  // write_timeout bounds each step, not the whole response: a large file
+  // going to a slow but live client must not be cut off, a stalled one must.
+  while (!serializer.is_done()) {
+    Lowest().expires_after(core_.options.write_timeout);
+    auto [ec, n] = co_await http::async_write_some(stream_, serializer, kNoThrow);
+    if (ec) co_return ec;
+  }
+  co_return beast::error_code{};
 }
 
 template <class Stream>

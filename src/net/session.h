@@ -108,6 +108,41 @@ class SseChannel : public std::enable_shared_from_this<SseChannel> {
   bool parked_ = false;
 };
 
+// The Date header value for now, formatted at most once per second per thread.
+std::string_view CachedHttpDate();
+
+inline bool IsTokenChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// Copies handler headers into a Beast message. Framing headers belong to the
+// server (Content-Length, Transfer-Encoding) and are skipped; "Connection:
+// close" from a handler is honoured; names that are not tokens are dropped
+// and CR/LF/NUL in values become spaces, so a handler echoing user input can
+// never split the response.
+template <class Fields>
+void CopyHeaders(const Headers& from, Fields& to, bool& keep_alive) {
+  for (const auto& [name, value] : from) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
+      LogNetError("dropping response header with invalid name: " + name);
+      continue;
+    }
+    if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding")) continue;
+    if (beast::iequals(name, "Connection")) {
+      if (beast::iequals(value, "close")) keep_alive = false;
+      continue;
+    }
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos) {
+      to.set(name, value);
+    } else {
+      std::string clean = value;
+      std::replace_if(clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; }, ' ');
+      to.set(name, clean);
+    }
+  }
+}
+
 template <class Stream>
 class Session final : public SessionBase {
  public:

@@ -61,15 +61,10 @@ asio::awaitable<void> Session<Stream>::ServeEventStream(std::shared_ptr<Session>
   http::response<http::empty_body> head;
   head.version(version);
   head.result(static_cast<unsigned>(response.status));
-  bool keep_alive = false;
-  for (const auto& [name, value] : response.headers) {
-    if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding") ||
-        beast::iequals(name, "Connection") || name.find_first_of(" :\r\n") != std::string::npos ||
-        value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-      continue;
-    }
-    head.set(name, value);
-  }
+  bool keep_alive = false;  // the stream ends with the connection
+  CopyHeaders(response.headers, head, keep_alive);
+  keep_alive = false;
+  head.set(http::field::date, CachedHttpDate());
   head.set(http::field::content_type, "text/event-stream");
   head.set(http::field::cache_control, "no-cache");
   head.set("X-Accel-Buffering", "no");  // tell nginx-style proxies not to buffer

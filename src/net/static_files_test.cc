@@ -168,6 +168,7 @@ class StaticServerTest : public StaticFilesTest {
     router_.Add("GET", "/api/v1/ping", [](Request&) { return Response::Text(200, "pong"); });
     ServerOptions o;
     o.web_root = (tmp_.path() / "web").string();
+    o.write_timeout = 300ms;
     runner_ = std::make_unique<testing::ServerRunner>(o, router_);
     Status s = runner_->Start();
     ASSERT_TRUE(s.ok()) << s.error().message;
@@ -309,6 +310,40 @@ TEST_F(StaticServerTest, TraversalNeverLeavesTheRoot) {
     EXPECT_EQ(raw.find("root:"), std::string::npos) << path;
     EXPECT_EQ(raw.find("SECRET=1"), std::string::npos) << path;
   }
+}
+
+TEST_F(StaticServerTest, SlowReaderIsNotCutOffButStalledOneIs) {
+  // write_timeout is 300 ms: it bounds each write step, not the download.
+  const std::size_t size = 12u * 1024 * 1024;  // well over the socket buffers
+  tmp_.Write("web/huge.bin", std::string(size, 'q'));
+  const std::string request = "GET /huge.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+
+  testing::RawConnection slow(runner_->port(), 64 * 1024);
+  ASSERT_TRUE(slow.Send(request));
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t received = 0;
+  char buf[512 * 1024];
+  for (;;) {
+    std::this_thread::sleep_for(10ms);  // a reader slower than loopback, but never stalled
+    const ssize_t n = ::recv(slow.fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    received += static_cast<std::size_t>(n);
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GT(received, size) << "download cut off";  // head + whole body
+  EXPECT_GT(took, 300ms) << "download too fast to prove anything";
+
+  testing::RawConnection stalled(runner_->port(), 64 * 1024);
+  ASSERT_TRUE(stalled.Send(request));
+  std::this_thread::sleep_for(1000ms);  // never reads: the server gives up after 300 ms
+  std::size_t got = 0;
+  for (;;) {
+    const ssize_t n = ::recv(stalled.fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  EXPECT_LT(got, size);
+  EXPECT_GE(runner_->server().Stats().timeouts_total, 1u);
 }
 
 TEST_F(StaticServerTest, OnlyGetAndHead) {
