@@ -4,6 +4,7 @@
 #include "api/schema.h"
 #include "api/system_routes.h"
 #include "auth/auth_routes.h"
+#include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
 #include "store/migrations.h"
 #include "subjects/subject_routes.h"
@@ -21,11 +22,17 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   SL_ASSIGN_OR_RETURN(app->db_, store::Database::Open(app->options_.database_url, app->options_.database_pool));
   SL_TRY(store::Migrate(*app->db_, AllMigrations()));
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, app->bus_, clock, app->options_.auth);
+  // The transparency log lives in the data directory whatever the store; it
+  // seals every audit event published on the bus.
+  if (!app->options_.data_dir.empty()) {
+    SL_ASSIGN_OR_RETURN(app->ledger_, ledger::Ledger::Open({app->options_.data_dir + "/ledger"}, &app->bus_));
+  }
 
   ApiRouter api(app->router_, *app->auth_);
   auth::RegisterAuthRoutes(api, *app->auth_, *app->db_);
   org::RegisterOrgRoutes(api, *app->db_, app->bus_, clock);
   subjects::RegisterSubjectRoutes(api, *app->db_, app->bus_, clock);
+  ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
   Application* self = app.get();
   RegisterSystemRoutes(app->router_, api,
                        SystemDeps{*app->db_, app->bus_, clock,

@@ -13,6 +13,7 @@
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "ledger/ledger.h"
 #include "net/router.h"
 #include "net/server.h"
 #include "store/db.h"
@@ -41,6 +42,7 @@ class Application {
   store::Database& db() { return *db_; }
   EventBus& bus() { return bus_; }
   auth::AuthService& auth() { return *auth_; }
+  ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -52,6 +54,7 @@ class Application {
   EventBus bus_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<ledger::Ledger> ledger_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

@@ -1,0 +1,81 @@
+#include "ledger/ledger.h"
+
+#include <cstdio>
+
+#include "auth/audit.h"
+
+namespace sl::ledger {
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(LogOptions options, EventBus* bus, size_t max_batch) {
+  std::unique_ptr<Ledger> ledger(new Ledger);
+  SL_ASSIGN_OR_RETURN(ledger->log_, LogStore::Open(std::move(options)));
+  ledger->max_batch_ = max_batch ? max_batch : 1;
+  ledger->thread_ = std::thread([l = ledger.get()] { l->Run(); });
+  if (bus) {
+    ledger->bus_ = bus;
+    Ledger* self = ledger.get();
+    ledger->subscription_ = bus->Subscribe<auth::AuditEvent>(
+        [self](const auth::AuditEvent& e) { self->Add(auth::AuditEntryJson(e.entry)); });
+  }
+  return ledger;
+}
+
+Ledger::~Ledger() {
+  if (bus_) bus_->Unsubscribe(subscription_);
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::future<Result<uint64_t>> Ledger::Add(std::string entry) {
+  Pending p{std::move(entry), {}};
+  auto future = p.done.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(p));
+  }
+  wake_.notify_one();
+  return future;
+}
+
+void Ledger::Flush() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
+}
+
+uint64_t Ledger::batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
+void Ledger::Run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) break;  // stopping, everything sealed
+    std::vector<Pending> batch;
+    while (!queue_.empty() && batch.size() < max_batch_) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    busy_ = true;
+    lock.unlock();
+    std::vector<std::string> entries;
+    entries.reserve(batch.size());
+    for (auto& p : batch) entries.push_back(std::move(p.entry));
+    auto first = log_->AppendBatch(entries);
+    if (!first.ok()) std::fprintf(stderr, "ledger: batch of %zu failed: %s\n", batch.size(), first.error().message.c_str());
+    for (size_t i = 0; i < batch.size(); ++i)
+      batch[i].done.set_value(first.ok() ? Result<uint64_t>(*first + i) : Result<uint64_t>(first.error()));
+    lock.lock();
+    busy_ = false;
+    ++batches_;
+    if (queue_.empty()) idle_.notify_all();
+  }
+  idle_.notify_all();
+}
+
+}  // namespace sl::ledger
