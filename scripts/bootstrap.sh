@@ -9,7 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libargon2-dev libcli11-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgeos-dev
   chromium fonts-wqy-microhei
   wrk nginx-light curl
 )
