@@ -3,6 +3,7 @@
 //   demo    create the synthetic Tongxiang-scale city in a data directory
 //   user    add accounts, reset passwords
 //   backup  copy the embedded store consistently while it runs
+//   verify  check an evidence verification bundle offline
 //   version
 #include <CLI/CLI.hpp>
 
@@ -22,6 +23,7 @@
 #include "api/schema.h"
 #include "auth/roles.h"
 #include "demo/demo_city.h"
+#include "ledger/verify_command.h"
 #include "store/backup.h"
 #include "store/migrations.h"
 
@@ -223,6 +225,13 @@ int main(int argc, char** argv) {
   AddCommonFlags(backup, flags);
   backup->add_option("--out", backup_out, "Destination file")->required();
 
+  std::string bundle_dir, policy_file;
+  bool verify_json = false;
+  auto* verify = cli.add_subcommand("verify", "Check a verification bundle offline (exit 0 only when all holds)");
+  verify->add_option("bundle", bundle_dir, "Bundle directory")->required();
+  verify->add_option("--policy", policy_file, "Your own copy of the trust policy (default: the bundle's)");
+  verify->add_flag("--json", verify_json, "Print the report as JSON");
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -231,6 +240,7 @@ int main(int argc, char** argv) {
   if (user_add->parsed()) return UserAdd(flags, username, role, password);
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);
+  if (verify->parsed()) return sl::ledger::RunVerify(bundle_dir, policy_file, verify_json, stdout);
   if (version->parsed()) {
     std::printf("sightline 0.1.0\n");
     return 0;

@@ -11,6 +11,7 @@
 #include "common/crypto.h"
 #include "ledger/policy.h"
 #include "ledger/test_dir.h"
+#include "ledger/verify_command.h"
 
 namespace sl::ledger {
 namespace {
@@ -191,6 +192,36 @@ INSTANTIATE_TEST_SUITE_P(
                   [](Fixture& f) { Replace(f.Path("bundle.json"), "\"items/E-2026-0001.entry\"", "\"../../etc/passwd\""); },
                   "format"}),
     [](const ::testing::TestParamInfo<Tampering>& info) { return std::string(info.param.name); });
+
+// The `sightline verify` command: exit status and both report forms.
+TEST(VerifyCommandTest, ExitStatusAndReports) {
+  Fixture f;
+  const std::string policy_file = f.tmp.path() + "/partner.policy";
+  Spit(policy_file, f.policy);
+  const struct {
+    const char* what;
+    std::string policy;
+    bool json;
+    bool tamper;
+    int status;
+    const char* says;
+  } kCases[] = {
+      {"valid, bundle policy", "", false, false, 0, "RESULT: VALID"},
+      {"valid, own policy, json", policy_file, true, false, 0, "\"valid\":true"},
+      {"unreadable policy", f.tmp.path() + "/missing", false, false, 2, ""},
+      {"tampered file", policy_file, false, true, 1, "FAIL  file files/photo.jpg: sha256"},
+  };
+  for (const auto& c : kCases) {
+    if (c.tamper) Spit(f.Path("files/photo.jpg"), "edited");
+    std::FILE* out = std::tmpfile();
+    EXPECT_EQ(RunVerify(f.bundle, c.policy, c.json, out), c.status) << c.what;
+    std::rewind(out);
+    std::string text;
+    for (int ch; (ch = std::fgetc(out)) != EOF;) text.push_back(static_cast<char>(ch));
+    std::fclose(out);
+    EXPECT_NE(text.find(c.says), std::string::npos) << c.what << ":\n" << text;
+  }
+}
 
 TEST(TrustPolicyTest, MalformedPoliciesAreRejected) {
   auto w = Witness("w.example", 'w');
