@@ -1,0 +1,143 @@
+#include "fleet/rules.h"
+
+#include <algorithm>
+
+#include "common/time.h"
+#include "fleet/jt808/messages.h"
+
+namespace sl::fleet {
+namespace {
+
+Alarm AboutPermit(int64_t permit_id, int tier = 1, double distance_m = 0) {
+  Alarm a;
+  a.permit_id = permit_id;
+  a.tier = tier;
+  a.distance_m = distance_m;
+  return a;
+}
+
+}  // namespace
+
+std::string_view AlarmTypeName(AlarmType type) {
+  switch (type) {
+    case AlarmType::kUnregisteredVehicle: return "unregistered_vehicle";
+    case AlarmType::kNoValidPermit: return "no_valid_permit";
+    case AlarmType::kOffCorridor: return "off_corridor";
+    case AlarmType::kOutsideHours: return "outside_hours";
+    case AlarmType::kUnloadingOutsideDisposal: return "unloading_outside_disposal";
+  }
+  return "unknown";
+}
+
+std::shared_ptr<const PermitSet> PermitSet::Build(std::vector<Permit> permits, geo::GeofenceOptions options) {
+  auto set = std::make_shared<PermitSet>();
+  std::vector<geo::Zone> zones;
+  for (size_t i = 0; i < permits.size(); ++i) {
+    const Permit& p = permits[i];
+    for (int64_t v : p.vehicle_ids) set->by_vehicle_[v].push_back(i);
+    if (!p.source_site.empty()) zones.push_back(geo::Zone::Polygon(ZoneId(p.id, kSource), {p.source_site}));
+    if (!p.disposal_site.empty()) zones.push_back(geo::Zone::Polygon(ZoneId(p.id, kDisposal), {p.disposal_site}));
+    if (!p.corridor.empty()) zones.push_back(geo::Zone::Corridor(ZoneId(p.id, kCorridor), p.corridor, p.corridor_buffer_m));
+  }
+  set->index_ = geo::GeofenceIndex::Build(zones, options);
+  set->permits_ = std::move(permits);
+  return set;
+}
+
+std::vector<const Permit*> PermitSet::ValidFor(int64_t vehicle_id, int64_t time_ms) const {
+  std::vector<const Permit*> out;
+  auto it = by_vehicle_.find(vehicle_id);
+  if (it == by_vehicle_.end()) return out;
+  for (size_t i : it->second) {
+    const Permit& p = permits_[i];
+    if (time_ms >= p.valid_from_ms && time_ms < p.valid_to_ms) out.push_back(&p);
+  }
+  return out;
+}
+
+void AlarmRules::Track(TerminalState& state, AlarmType type, bool on, const FixInput& fix, Alarm alarm,
+                       std::vector<Alarm>& out) {
+  bool& active = state.active[static_cast<int>(type)];
+  if (on && !active) {
+    alarm.type = type;
+    alarm.phone = fix.phone;
+    alarm.vehicle_id = fix.vehicle_id;
+    alarm.time_ms = fix.time_ms;
+    alarm.raised_ms = clock_.NowMs();
+    alarm.lon = fix.lon;
+    alarm.lat = fix.lat;
+    out.push_back(std::move(alarm));
+  }
+  active = on;
+}
+
+std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput& fix) {
+  std::vector<Alarm> out;
+  TerminalState& state = terminals_[fix.phone];
+  const jt808::LoadState load = jt808::LoadStateOf(fix.status);
+  const bool loaded = load == jt808::LoadState::kHalf || load == jt808::LoadState::kFull;
+  const bool moving = fix.speed_kmh >= config_.moving_kmh;
+  const bool unloaded_now = state.has_load && state.was_loaded && !loaded;
+  state.has_load = true;
+  state.was_loaded = loaded;
+
+  Track(state, AlarmType::kUnregisteredVehicle, fix.vehicle_id == 0, fix, {}, out);
+  if (fix.vehicle_id == 0) return out;
+
+  const std::vector<const Permit*> valid = permits.ValidFor(fix.vehicle_id, fix.time_ms);
+  Track(state, AlarmType::kNoValidPermit, loaded && moving && valid.empty(), fix, {}, out);
+
+  std::vector<uint64_t> zones;
+  permits.index().Query({fix.lon, fix.lat}, zones);
+  auto in = [&zones](uint64_t zone) { return std::find(zones.begin(), zones.end(), zone) != zones.end(); };
+  bool in_site = false, in_disposal = false, in_hours = valid.empty();
+  const int minute = static_cast<int>(((fix.time_ms + kChinaOffsetMs) / 60000) % 1440);
+  double nearest_beyond = -1;  // metres beyond the nearest own corridor
+  int64_t nearest_permit = 0;
+  for (const Permit* p : valid) {
+    in_site = in_site || in(PermitSet::ZoneId(p->id, PermitSet::kSource));
+    const bool disposal = in(PermitSet::ZoneId(p->id, PermitSet::kDisposal));
+    in_site = in_site || disposal;
+    in_disposal = in_disposal || disposal;
+    in_hours = in_hours || p->windows.empty() ||
+               std::any_of(p->windows.begin(), p->windows.end(), [minute](const TimeWindow& w) { return w.Contains(minute); });
+    if (!p->corridor.empty()) {
+      const double beyond = in(PermitSet::ZoneId(p->id, PermitSet::kCorridor))
+                                ? 0
+                                : *permits.index().DistanceM(PermitSet::ZoneId(p->id, PermitSet::kCorridor),
+                                                             {fix.lon, fix.lat}) - p->corridor_buffer_m;
+      if (nearest_beyond < 0 || beyond < nearest_beyond) nearest_beyond = beyond, nearest_permit = p->id;
+    }
+  }
+
+  Track(state, AlarmType::kOutsideHours, loaded && moving && !valid.empty() && !in_hours, fix,
+        AboutPermit(valid.empty() ? 0 : valid.front()->id), out);
+
+  // Off the corridor: the grace period starts at the first fix beyond the
+  // threshold; a tier above the one already raised raises again.
+  const bool off = loaded && !in_site && nearest_beyond > config_.off_corridor_threshold_m;
+  if (!off) {
+    state.off_since_ms = -1;
+    state.off_tier = 0;
+    Track(state, AlarmType::kOffCorridor, false, fix, {}, out);
+  } else {
+    if (state.off_since_ms < 0) state.off_since_ms = fix.time_ms;
+    if (fix.time_ms - state.off_since_ms >= config_.off_corridor_grace_ms) {
+      const int tier = nearest_beyond > config_.off_corridor_tier2_m ? 2 : 1;
+      if (tier > state.off_tier) {
+        state.active[static_cast<int>(AlarmType::kOffCorridor)] = false;  // escalation raises again
+        state.off_tier = tier;
+      }
+      Track(state, AlarmType::kOffCorridor, true, fix,
+            AboutPermit(nearest_permit, tier, nearest_beyond), out);
+    }
+  }
+
+  Track(state, AlarmType::kUnloadingOutsideDisposal, unloaded_now && !in_disposal, fix,
+        AboutPermit(valid.empty() ? 0 : valid.front()->id), out);
+  // Unloading is an event, not a lasting condition: clear it at once.
+  state.active[static_cast<int>(AlarmType::kUnloadingOutsideDisposal)] = false;
+  return out;
+}
+
+}  // namespace sl::fleet

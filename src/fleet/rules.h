@@ -1,0 +1,134 @@
+// Alarm rules for construction-waste trucks, evaluated on every fix.
+//
+// A permit (处置核准证) approves vehicles to carry waste from a source site to
+// a registered disposal site (both polygons) along a route corridor (polyline
+// plus a buffer either side), inside daily time windows, between two dates.
+// The rules (Jiaxing construction waste regulation; domain brief):
+//   unregistered_vehicle   a terminal no vehicle record knows is on the road;
+//   no_valid_permit        a known vehicle moves loaded with no permit valid now;
+//   off_corridor           loaded, outside every site, farther than the
+//                          threshold beyond its corridor for longer than the
+//                          grace period; tier 1, tier 2 beyond tier2 distance
+//                          (an escalation raises again);
+//   outside_hours          moving loaded outside every approved time window;
+//   unloading_outside_disposal
+//                          load state (status bits 8–9) drops to empty outside
+//                          every disposal site of its valid permits.
+// A condition raises an alarm when it begins and again only after it has
+// cleared (or escalated), so a truck parked off its route does not flood the
+// screen. Grace periods run on fix time (terminals back-fill blind-area fixes);
+// the injected clock stamps when the platform raised the alarm.
+//
+// PermitSet is immutable after Build and shared between threads. AlarmRules
+// keeps per-terminal state and is not thread-safe: callers serialise Evaluate
+// (one ingest strand, or a mutex).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "geo/geofence.h"
+
+namespace sl::fleet {
+
+// Minutes of the local (China) day, [start, end); start > end wraps midnight.
+struct TimeWindow {
+  int start_minute = 0;
+  int end_minute = 0;
+  bool Contains(int minute) const {
+    return start_minute <= end_minute ? minute >= start_minute && minute < end_minute
+                                      : minute >= start_minute || minute < end_minute;
+  }
+};
+
+struct Permit {
+  int64_t id = 0;
+  std::vector<int64_t> vehicle_ids;
+  geo::Ring source_site;
+  geo::Ring disposal_site;
+  geo::Ring corridor;
+  double corridor_buffer_m = 50;
+  std::vector<TimeWindow> windows;  // empty: any time of day
+  int64_t valid_from_ms = 0;
+  int64_t valid_to_ms = 0;          // exclusive
+};
+
+class PermitSet {
+ public:
+  static std::shared_ptr<const PermitSet> Build(std::vector<Permit> permits, geo::GeofenceOptions options = {});
+  // Permits naming `vehicle_id` whose validity covers `time_ms`.
+  std::vector<const Permit*> ValidFor(int64_t vehicle_id, int64_t time_ms) const;
+  const geo::GeofenceIndex& index() const { return index_; }
+
+  // Zone ids in the index: permit id * 4 + part.
+  enum Part : uint64_t { kSource = 0, kDisposal = 1, kCorridor = 2 };
+  static uint64_t ZoneId(int64_t permit_id, Part part) { return static_cast<uint64_t>(permit_id) * 4 + part; }
+
+ private:
+  std::vector<Permit> permits_;
+  std::unordered_map<int64_t, std::vector<size_t>> by_vehicle_;
+  geo::GeofenceIndex index_;
+};
+
+enum class AlarmType { kUnregisteredVehicle, kNoValidPermit, kOffCorridor, kOutsideHours, kUnloadingOutsideDisposal };
+inline constexpr int kAlarmTypeCount = 5;
+std::string_view AlarmTypeName(AlarmType type);
+
+struct RuleConfig {
+  double off_corridor_threshold_m = 50;   // beyond the corridor's own buffer
+  int64_t off_corridor_grace_ms = 60'000;
+  double off_corridor_tier2_m = 500;
+  double moving_kmh = 5;                  // slower counts as standing
+};
+
+struct FixInput {
+  std::string phone;       // terminal
+  int64_t vehicle_id = 0;  // 0: no vehicle record for this terminal
+  int64_t time_ms = 0;     // fix time (UTC)
+  double lon = 0, lat = 0;
+  double speed_kmh = 0;
+  uint32_t status = 0;     // JT/T 808 status bits
+};
+
+struct Alarm {
+  AlarmType type = AlarmType::kUnregisteredVehicle;
+  std::string phone;
+  int64_t vehicle_id = 0;
+  int64_t permit_id = 0;   // 0 when no permit is involved
+  int64_t time_ms = 0;     // of the fix
+  int64_t raised_ms = 0;   // platform clock
+  double lon = 0, lat = 0;
+  int tier = 1;
+  double distance_m = 0;   // off_corridor: metres beyond the corridor
+};
+
+class AlarmRules {
+ public:
+  AlarmRules(const Clock& clock, RuleConfig config = {}) : clock_(clock), config_(config) {}
+
+  // Alarms this fix raises (often none).
+  std::vector<Alarm> Evaluate(const PermitSet& permits, const FixInput& fix);
+
+ private:
+  struct TerminalState {
+    bool active[kAlarmTypeCount] = {};
+    int off_tier = 0;
+    int64_t off_since_ms = -1;
+    bool has_load = false;
+    bool was_loaded = false;
+  };
+  // Raises `type` if it was not active; clears it when `on` is false.
+  void Track(TerminalState& state, AlarmType type, bool on, const FixInput& fix, Alarm alarm,
+             std::vector<Alarm>& out);
+
+  const Clock& clock_;
+  RuleConfig config_;
+  std::unordered_map<std::string, TerminalState> terminals_;
+};
+
+}  // namespace sl::fleet

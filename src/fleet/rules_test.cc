@@ -1,0 +1,146 @@
+// The alarm rules as a table a construction-waste officer can read: each row
+// is a short drive (fixes in order) and the alarms it must raise.
+#include "fleet/rules.h"
+
+#include <gtest/gtest.h>
+
+#include "common/time.h"
+
+namespace sl::fleet {
+namespace {
+
+// Geometry in metres east/north of a point in Tongxiang.
+const geo::LocalProjection kLocal({120.48, 30.63});
+geo::Ring Box(double x0, double y0, double x1, double y1) {
+  return kLocal.ToLonLat(geo::RingM{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}});
+}
+
+const int64_t kNight = *ParseIso8601("2026-11-20T22:00:00+08:00");
+const int64_t kMorning = *ParseIso8601("2026-11-21T10:00:00+08:00");
+
+// Permit 7 lets vehicle 1 haul from a site at (0..200, 0..200) to a disposal
+// site at (5000..5200, 0..200) along y = 100, 50 m either side, 20:00–06:00,
+// for November 2026. Vehicle 2 has no permit; vehicle 3's permit expired.
+std::shared_ptr<const PermitSet> Permits() {
+  Permit p;
+  p.id = 7;
+  p.vehicle_ids = {1};
+  p.source_site = Box(0, 0, 200, 200);
+  p.disposal_site = Box(5000, 0, 5200, 200);
+  p.corridor = kLocal.ToLonLat(geo::RingM{{100, 100}, {5100, 100}});
+  p.corridor_buffer_m = 50;
+  p.windows = {{20 * 60, 6 * 60}};
+  p.valid_from_ms = *ParseIso8601("2026-11-01");
+  p.valid_to_ms = *ParseIso8601("2026-12-01");
+  Permit expired = p;
+  expired.id = 8;
+  expired.vehicle_ids = {3};
+  expired.valid_to_ms = *ParseIso8601("2026-11-10");
+  return PermitSet::Build({p, expired});
+}
+
+struct Step {
+  int64_t at_s;   // seconds after the row's start
+  double x, y;    // metres
+  double kmh;
+  bool loaded;
+};
+
+struct RuleCase {
+  const char* name;
+  int64_t vehicle;
+  int64_t start_ms;
+  std::vector<Step> steps;
+  std::vector<std::string> want;  // "type" or "type:tier"
+};
+
+const RuleCase kCases[] = {
+    {"loaded on the route at night", 1, kNight,
+     {{0, 100, 100, 0, true}, {60, 1000, 110, 40, true}, {120, 3000, 90, 40, true}, {180, 5100, 100, 0, true},
+      {200, 5100, 100, 0, false}},
+     {}},
+    {"unknown terminal raises once", 0, kNight, {{0, 100, 100, 30, true}, {30, 400, 100, 30, true}},
+     {"unregistered_vehicle"}},
+    {"vehicle without any permit drives loaded", 2, kNight,
+     {{0, 100, 100, 30, true}, {30, 400, 100, 30, true}}, {"no_valid_permit"}},
+    {"vehicle without permit, empty", 2, kNight, {{0, 100, 100, 30, false}}, {}},
+    {"expired permit", 3, kNight, {{0, 100, 100, 30, true}}, {"no_valid_permit"}},
+    {"loaded in the morning", 1, kMorning, {{0, 1000, 100, 40, true}, {60, 1500, 100, 40, true}},
+     {"outside_hours"}},
+    {"empty in the morning", 1, kMorning, {{0, 1000, 100, 40, false}}, {}},
+    {"loaded but parked in the morning", 1, kMorning, {{0, 1000, 100, 0, true}}, {}},
+    {"120 m beyond the corridor for 30 s: within grace", 1, kNight,
+     {{0, 1000, 270, 40, true}, {30, 1300, 270, 40, true}}, {}},
+    {"120 m beyond the corridor for 90 s", 1, kNight,
+     {{0, 1000, 270, 40, true}, {30, 1300, 270, 40, true}, {90, 1600, 270, 40, true}, {120, 1700, 270, 40, true}},
+     {"off_corridor:1"}},
+    {"deviation grows past 500 m: escalates", 1, kNight,
+     {{0, 1000, 270, 40, true}, {90, 1300, 270, 40, true}, {150, 1300, 900, 40, true}}, {"off_corridor:1", "off_corridor:2"}},
+    {"back on route clears, a new deviation raises again", 1, kNight,
+     {{0, 1000, 270, 40, true}, {90, 1300, 270, 40, true}, {120, 1400, 100, 40, true}, {150, 1500, 270, 40, true},
+      {250, 1600, 270, 40, true}},
+     {"off_corridor:1", "off_corridor:1"}},
+    {"within the 50 m threshold beyond the corridor", 1, kNight,
+     {{0, 1000, 190, 40, true}, {120, 1300, 190, 40, true}}, {}},
+    {"off the corridor but empty", 1, kNight, {{0, 1000, 600, 40, false}, {120, 1300, 600, 40, false}}, {}},
+    {"inside the source site, off the corridor line", 1, kNight,
+     {{0, 20, 20, 5, true}, {120, 30, 190, 5, true}}, {}},
+    {"unloads at the disposal site", 1, kNight, {{0, 5100, 150, 0, true}, {60, 5100, 150, 0, false}}, {}},
+    {"unloads halfway", 1, kNight, {{0, 2500, 100, 0, true}, {60, 2500, 100, 0, false}},
+     {"unloading_outside_disposal"}},
+};
+
+std::string Label(const Alarm& a) {
+  std::string s(AlarmTypeName(a.type));
+  if (a.type == AlarmType::kOffCorridor) s += ":" + std::to_string(a.tier);
+  return s;
+}
+
+TEST(FleetRules, Table) {
+  auto permits = Permits();
+  for (const RuleCase& c : kCases) {
+    ManualClock clock(c.start_ms);
+    AlarmRules rules(clock);
+    std::vector<std::string> got;
+    for (const Step& s : c.steps) {
+      clock.Set(c.start_ms + s.at_s * 1000 + 500);  // received half a second later
+      const geo::LonLat ll = kLocal.ToLonLat({s.x, s.y});
+      FixInput fix{"013511221122", c.vehicle, c.start_ms + s.at_s * 1000, ll.lon, ll.lat, s.kmh,
+                   s.loaded ? 3u << 8 : 0u};
+      for (const Alarm& a : rules.Evaluate(*permits, fix)) {
+        got.push_back(Label(a));
+        EXPECT_EQ(a.raised_ms, clock.NowMs()) << c.name;
+        EXPECT_EQ(a.time_ms, fix.time_ms) << c.name;
+      }
+    }
+    EXPECT_EQ(got, c.want) << c.name;
+  }
+}
+
+TEST(FleetRules, OffCorridorReportsPermitAndDistance) {
+  auto permits = Permits();
+  ManualClock clock(kNight);
+  AlarmRules rules(clock);
+  std::vector<Alarm> alarms;
+  for (int64_t t : {0, 90}) {
+    const geo::LonLat ll = kLocal.ToLonLat({1000, 400});
+    alarms = rules.Evaluate(*permits, {"013511221122", 1, kNight + t * 1000, ll.lon, ll.lat, 40, 3u << 8});
+  }
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].permit_id, 7);
+  EXPECT_NEAR(alarms[0].distance_m, 250, 1);  // 300 m from the line, 50 m buffer
+}
+
+TEST(FleetRules, TimeWindowWrapsMidnight) {
+  TimeWindow night{20 * 60, 6 * 60};
+  EXPECT_TRUE(night.Contains(23 * 60));
+  EXPECT_TRUE(night.Contains(5 * 60 + 59));
+  EXPECT_FALSE(night.Contains(6 * 60));
+  EXPECT_FALSE(night.Contains(12 * 60));
+  TimeWindow day{8 * 60, 17 * 60};
+  EXPECT_TRUE(day.Contains(8 * 60));
+  EXPECT_FALSE(day.Contains(17 * 60));
+}
+
+}  // namespace
+}  // namespace sl::fleet
