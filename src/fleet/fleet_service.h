@@ -1,0 +1,71 @@
+// FleetService: where a truck's fix goes after the protocol edge. Registers
+// and authenticates terminals, stores positions, evaluates the alarm rules on
+// every fix and publishes each alarm on the bus (FleetAlarmEvent, "fleet.alarm",
+// which the live stream forwards to screens).
+//
+// A terminal the platform does not know is registered (result 0 with an auth
+// code) and its positions are kept, flagged by the unregistered_vehicle alarm,
+// unless strict_registration is on (then registration answers 4, "no such
+// terminal", for a phone no vehicle record names).
+//
+// Thread-safe: terminal connections call it from any I/O thread. Rule state is
+// serialised by a mutex; the permit set is swapped atomically on Reload.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "bus/event_bus.h"
+#include "common/clock.h"
+#include "fleet/rules.h"
+#include "fleet/terminal_session.h"
+#include "store/db.h"
+
+namespace sl::fleet {
+
+struct FleetOptions {
+  bool strict_registration = false;
+  RuleConfig rules;
+};
+
+struct FleetAlarmEvent {
+  static constexpr const char* kType = "fleet.alarm";
+  Alarm alarm;
+  std::string ToJson() const;
+};
+
+// The JSON object of an alarm (API and live stream share it).
+std::string AlarmJson(const Alarm& alarm, int64_t id);
+
+class FleetService final : public TerminalSink {
+ public:
+  FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options = {});
+
+  // Rebuilds the permit geofences from the store (at start and after a
+  // permit changes).
+  Status ReloadPermits();
+
+  RegisterOutcome Register(const std::string& phone, jt808::Edition edition,
+                           const jt808::Registration& registration) override;
+  bool Authenticate(const std::string& phone, const std::string& auth_code) override;
+  void Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) override;
+
+  uint64_t stored_fixes() const;
+  uint64_t store_errors() const;
+
+ private:
+  std::shared_ptr<const PermitSet> permits() const;
+
+  store::Database& db_;
+  EventBus& bus_;
+  const Clock& clock_;
+  FleetOptions options_;
+  mutable std::mutex mutex_;  // guards permits_, rules_ and the counters
+  std::shared_ptr<const PermitSet> permits_;
+  AlarmRules rules_;
+  uint64_t stored_fixes_ = 0;
+  uint64_t store_errors_ = 0;
+};
+
+}  // namespace sl::fleet

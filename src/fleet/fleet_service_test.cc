@@ -1,0 +1,172 @@
+// A terminal session against the fleet service on a real store (SQLite or
+// PostgreSQL per SIGHTLINE_TEST_STORE): register, authenticate, report, and
+// the positions and alarms that come out.
+#include "fleet/fleet_service.h"
+
+#include <gtest/gtest.h>
+
+#include "api/schema.h"
+#include "common/time.h"
+#include "fleet/fleet_store.h"
+#include "fleet/jt808/test_hex.h"
+#include "store/migrations.h"
+#include "support/test_db.h"
+
+namespace sl::fleet {
+namespace {
+
+using namespace jt808;
+
+const geo::LocalProjection kLocal({120.48, 30.63});
+const int64_t kNight = *ParseIso8601("2026-11-20T22:00:00+08:00");
+
+class FleetServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = sl::testing::OpenTestDatabase();
+    ASSERT_TRUE(store::Migrate(*db_, api::AllMigrations()).ok());
+    auto lease = db_->Acquire();
+    const int64_t company = *InsertCompany(*lease, "桐乡渣土运输有限公司", "91330483MA0000000X", "0573-0000", 0);
+    vehicle_id_ = *InsertVehicle(*lease, {0, company, "浙F12345", "013511221122", 18.5}, 0);
+    PermitRecord permit{"TX-2026-001", company, {}};
+    permit.permit.vehicle_ids = {vehicle_id_};
+    permit.permit.source_site = kLocal.ToLonLat(geo::RingM{{0, 0}, {200, 0}, {200, 200}, {0, 200}});
+    permit.permit.disposal_site = kLocal.ToLonLat(geo::RingM{{5000, 0}, {5200, 0}, {5200, 200}, {5000, 200}});
+    permit.permit.corridor = kLocal.ToLonLat(geo::RingM{{100, 100}, {5100, 100}});
+    permit.permit.corridor_buffer_m = 50;
+    permit.permit.windows = {{20 * 60, 6 * 60}};
+    permit.permit.valid_from_ms = *ParseIso8601("2026-11-01");
+    permit.permit.valid_to_ms = *ParseIso8601("2026-12-01");
+    ASSERT_TRUE(InsertPermit(*lease, permit, 0).ok());
+  }
+
+  // Sends one message and returns the single reply packet.
+  Packet Exchange(TerminalSession& session, const Header& header, const Bytes& body) {
+    Bytes out;
+    session.OnBytes(EncodeFrame(header, body), out);
+    FrameSplitter splitter;
+    std::vector<Bytes> packets;
+    splitter.Feed(out, packets);
+    EXPECT_EQ(packets.size(), 1u);
+    return packets.empty() ? Packet{} : *ParsePacket(packets[0]);
+  }
+
+  uint8_t ResultOf(const Packet& reply) { return DecodeGeneralReply(reply.body)->result; }
+
+  Bytes Fix(double x, double y, int64_t t, bool loaded) {
+    Location loc;
+    const geo::LonLat ll = kLocal.ToLonLat({x, y});
+    loc.lon = ll.lon;
+    loc.lat = ll.lat;
+    loc.speed_kmh = 40;
+    loc.status = status::kPositioned | (loaded ? 3u << 8 : 0u);
+    loc.time_ms = t;
+    return EncodeLocation(loc);
+  }
+
+  std::unique_ptr<store::Database> db_;
+  ManualClock clock_{kNight};
+  EventBus bus_{clock_};
+  int64_t vehicle_id_ = 0;
+};
+
+TEST_F(FleetServiceTest, RegisterAuthenticateReportAndAlarm) {
+  FleetService service(*db_, bus_, clock_);
+  ASSERT_TRUE(service.ReloadPermits().ok());
+  std::vector<std::string> alarms;
+  bus_.Subscribe<FleetAlarmEvent>([&](const FleetAlarmEvent& e) { alarms.emplace_back(AlarmTypeName(e.alarm.type)); });
+  TerminalSession session(service, clock_);
+  Header h{.msg_id = msg::kLocation, .phone = "013511221122", .serial = 1};
+
+  EXPECT_EQ(ResultOf(Exchange(session, h, Fix(100, 100, kNight, true))), 1);  // before authentication
+
+  h.msg_id = msg::kRegister;
+  Registration reg{33, 483, "70107", "HB-R03GBD", "2366104", 2, "浙F12345"};
+  Packet reply = Exchange(session, h, EncodeRegistration(reg, Edition::k2013));
+  ASSERT_EQ(reply.header.msg_id, msg::kRegisterReply);
+  RegistrationReply rr = *DecodeRegistrationReply(reply.body);
+  EXPECT_EQ(rr.result, 0);
+  EXPECT_EQ(rr.reply_serial, 1);
+  ASSERT_FALSE(rr.auth_code.empty());
+
+  h.msg_id = msg::kAuthenticate;
+  EXPECT_EQ(ResultOf(Exchange(session, h, EncodeAuthentication({"wrong", "", ""}, Edition::k2013))), 1);
+  EXPECT_EQ(ResultOf(Exchange(session, h, EncodeAuthentication({rr.auth_code, "", ""}, Edition::k2013))), 0);
+  EXPECT_TRUE(session.authenticated());
+
+  h.msg_id = msg::kLocation;
+  EXPECT_EQ(ResultOf(Exchange(session, h, Fix(1000, 100, kNight, true))), 0);       // on route
+  EXPECT_EQ(ResultOf(Exchange(session, h, Fix(1000, 600, kNight + 60'000, true))), 0);   // 450 m beyond
+  EXPECT_EQ(ResultOf(Exchange(session, h, Fix(1100, 600, kNight + 130'000, true))), 0);  // grace passed
+  h.msg_id = msg::kBatchLocation;
+  BatchLocation blind{1, {*DecodeLocation(Fix(1200, 100, kNight + 200'000, true))}};
+  EXPECT_EQ(ResultOf(Exchange(session, h, EncodeBatchLocation(blind))), 0);
+  h.msg_id = 0x0900;  // transparent transmission: not supported
+  EXPECT_EQ(ResultOf(Exchange(session, h, {0x01})), 3);
+  h.msg_id = msg::kLocation;
+  EXPECT_EQ(ResultOf(Exchange(session, h, Bytes(10, 0))), 2);  // body too short
+
+  EXPECT_EQ(alarms, std::vector<std::string>{"off_corridor"});
+  auto lease = db_->Acquire();
+  auto fixes = QueryPositions(*lease, "013511221122", kNight - 1, kNight + 3'600'000, 100);
+  ASSERT_TRUE(fixes.ok());
+  ASSERT_EQ(fixes->size(), 4u);
+  EXPECT_EQ((*fixes)[0].vehicle_id, vehicle_id_);
+  EXPECT_TRUE((*fixes)[3].blind_area);
+  EXPECT_EQ((*fixes)[0].status, status::kPositioned | (3u << 8));
+  auto stored = lease->QueryOne("SELECT COUNT(*) AS n FROM fleet_alarms WHERE type = 'off_corridor'");
+  EXPECT_EQ((*stored)->i64("n"), 1);
+  EXPECT_EQ(service.stored_fixes(), 4u);
+}
+
+TEST_F(FleetServiceTest, UnknownTerminalIsKeptAndFlaggedUnlessStrict) {
+  FleetService lenient(*db_, bus_, clock_);
+  std::vector<std::string> alarms;
+  bus_.Subscribe<FleetAlarmEvent>([&](const FleetAlarmEvent& e) { alarms.emplace_back(AlarmTypeName(e.alarm.type)); });
+  // A 2019 terminal nobody registered as a vehicle.
+  Header h{.msg_id = msg::kRegister, .edition = Edition::k2019, .protocol_version = 1,
+           .phone = "00000866496077582164", .serial = 9};
+  Registration reg{0, 0, "", "MD300", "866496077582164", 4, ""};
+  RegistrationReply rr = *DecodeRegistrationReply(
+      [&] {
+        TerminalSession s(lenient, clock_);
+        Packet p = Exchange(s, h, EncodeRegistration(reg, Edition::k2019));
+        EXPECT_EQ(p.header.edition, Edition::k2019);
+        return p;
+      }()
+          .body);
+  ASSERT_EQ(rr.result, 0);
+  TerminalSession session(lenient, clock_);
+  h.msg_id = msg::kAuthenticate;
+  EXPECT_EQ(ResultOf(Exchange(session, h, EncodeAuthentication({rr.auth_code, "866496077582164", "1.0"},
+                                                               Edition::k2019))),
+            0);
+  h.msg_id = msg::kLocation;
+  EXPECT_EQ(ResultOf(Exchange(session, h, Fix(0, 0, kNight, false))), 0);
+  EXPECT_EQ(alarms, std::vector<std::string>{"unregistered_vehicle"});
+
+  FleetOptions strict_options;
+  strict_options.strict_registration = true;
+  FleetService strict(*db_, bus_, clock_, strict_options);
+  TerminalSession strict_session(strict, clock_);
+  h.msg_id = msg::kRegister;
+  EXPECT_EQ(DecodeRegistrationReply(Exchange(strict_session, h, EncodeRegistration(reg, Edition::k2019)).body)->result,
+            4);
+}
+
+TEST_F(FleetServiceTest, AnotherPhoneOnAnAuthenticatedConnectionIsRefused) {
+  FleetService service(*db_, bus_, clock_);
+  TerminalSession session(service, clock_);
+  Header h{.msg_id = msg::kRegister, .phone = "013511221122", .serial = 1};
+  RegistrationReply rr = *DecodeRegistrationReply(
+      Exchange(session, h, EncodeRegistration({0, 0, "", "", "", 1, "浙F12345"}, Edition::k2013)).body);
+  h.msg_id = msg::kAuthenticate;
+  ASSERT_EQ(ResultOf(Exchange(session, h, EncodeAuthentication({rr.auth_code, "", ""}, Edition::k2013))), 0);
+  h.msg_id = msg::kHeartbeat;
+  h.phone = "013599999999";
+  EXPECT_EQ(ResultOf(Exchange(session, h, {})), 1);
+  EXPECT_EQ(session.stats().refused, 1u);
+}
+
+}  // namespace
+}  // namespace sl::fleet

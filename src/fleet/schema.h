@@ -1,0 +1,13 @@
+// Fleet tables (migrations 500–599): transport companies, vehicles, permits,
+// terminals, positions and alarms of construction-waste trucks.
+#pragma once
+
+#include <vector>
+
+#include "store/migrations.h"
+
+namespace sl::fleet {
+
+std::vector<store::Migration> Migrations();
+
+}  // namespace sl::fleet
