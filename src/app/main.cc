@@ -4,6 +4,7 @@
 //   user    add accounts, reset passwords
 //   backup  copy the embedded store consistently while it runs
 //   verify  check an evidence verification bundle offline
+//   witness run a C2SP tlog-witness for a partner department
 //   version
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,7 @@
 #include "auth/roles.h"
 #include "demo/demo_city.h"
 #include "ledger/verify_command.h"
+#include "ledger/witness_command.h"
 #include "store/backup.h"
 #include "store/migrations.h"
 
@@ -232,6 +234,14 @@ int main(int argc, char** argv) {
   verify->add_option("--policy", policy_file, "Your own copy of the trust policy (default: the bundle's)");
   verify->add_flag("--json", verify_json, "Print the report as JSON");
 
+  std::string witness_state, witness_name, witness_http = "127.0.0.1:7380";
+  std::vector<std::string> witness_logs;
+  auto* witness = cli.add_subcommand("witness", "Run a transparency-log witness (C2SP tlog-witness)");
+  witness->add_option("--state", witness_state, "State directory (key, cosigned checkpoints)")->required();
+  witness->add_option("--name", witness_name, "Witness key name, e.g. court.example/witness")->required();
+  witness->add_option("--log", witness_logs, "Verifier key of a log to witness (repeatable)")->required();
+  witness->add_option("--http", witness_http, "Listen address host:port")->capture_default_str();
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -241,6 +251,7 @@ int main(int argc, char** argv) {
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);
   if (verify->parsed()) return sl::ledger::RunVerify(bundle_dir, policy_file, verify_json, stdout);
+  if (witness->parsed()) return sl::ledger::RunWitness(witness_state, witness_name, witness_logs, witness_http);
   if (version->parsed()) {
     std::printf("sightline 0.1.0\n");
     return 0;
