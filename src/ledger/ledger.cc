@@ -1,16 +1,43 @@
 #include "ledger/ledger.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "auth/audit.h"
 
 namespace sl::ledger {
 
+namespace {
+
+// The optional `witnesses` file of the log directory.
+Result<std::vector<WitnessEndpoint>> ReadWitnesses(const std::string& path) {
+  std::vector<WitnessEndpoint> out;
+  std::ifstream in(path);
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    std::istringstream words(line);
+    WitnessEndpoint w;
+    std::string extra;
+    if (!(words >> w.vkey) || w.vkey[0] == '#') continue;
+    if (!(words >> w.url) || (words >> extra))
+      return Error::BadRequest(path + " line " + std::to_string(number) + ": expected <witness vkey> <url>");
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Ledger>> Ledger::Open(LogOptions options, EventBus* bus, size_t max_batch) {
   std::unique_ptr<Ledger> ledger(new Ledger);
+  const std::string witnesses_file = options.dir + "/witnesses";
   SL_ASSIGN_OR_RETURN(ledger->log_, LogStore::Open(std::move(options)));
+  SL_ASSIGN_OR_RETURN(auto witnesses, ReadWitnesses(witnesses_file));
   ledger->max_batch_ = max_batch ? max_batch : 1;
   ledger->thread_ = std::thread([l = ledger.get()] { l->Run(); });
+  SL_TRY(ledger->StartWitnessing(witnesses, std::chrono::seconds(1)));
   if (bus) {
     ledger->bus_ = bus;
     Ledger* self = ledger.get();
@@ -27,7 +54,37 @@ Ledger::~Ledger() {
     stop_ = true;
   }
   wake_.notify_all();
+  witness_wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (witness_thread_.joinable()) witness_thread_.join();
+}
+
+Status Ledger::StartWitnessing(const std::vector<WitnessEndpoint>& witnesses, std::chrono::milliseconds interval) {
+  if (witnesses.empty() || cosigner_) return {};
+  SL_ASSIGN_OR_RETURN(cosigner_, Cosigner::Create(*log_, witnesses));
+  witness_thread_ = std::thread([this, interval] {
+    uint64_t witnessed = UINT64_MAX;
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      const uint64_t size = log_->size();
+      if (size != witnessed) {
+        lock.unlock();
+        cosigner_->Round();
+        witnessed = size;
+        lock.lock();
+      }
+      witness_wake_.wait_for(lock, interval, [this] { return stop_; });
+    }
+  });
+  return {};
+}
+
+std::string Ledger::PublishedCheckpoint() const {
+  if (cosigner_) {
+    std::string cosigned = cosigner_->Published();
+    if (!cosigned.empty()) return cosigned;
+  }
+  return log_->SignedCheckpoint();
 }
 
 std::future<Result<uint64_t>> Ledger::Add(std::string entry) {

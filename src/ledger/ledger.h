@@ -9,6 +9,11 @@
 // by themselves under load. An entry's future resolves only after its batch
 // is durable and the checkpoint covering it is signed.
 //
+// Witnesses: when the log directory holds a file `witnesses` (lines
+// "<witness vkey> <add-checkpoint URL>", '#' comments), Open starts
+// witnessing with them (a round at most every second); operators configure
+// the partner departments there, next to the log key.
+//
 // It also seals the audit log: every auth::AuditEvent published on the bus
 // is appended as the entry's canonical JSON (auth::AuditEntryJson).
 #pragma once
@@ -23,6 +28,7 @@
 
 #include "bus/event_bus.h"
 #include "common/result.h"
+#include "ledger/cosigner.h"
 #include "ledger/log_store.h"
 
 namespace sl::ledger {
@@ -46,6 +52,13 @@ class Ledger {
   LogStore& log() { return *log_; }
   uint64_t batches() const;
 
+  // Starts submitting each new checkpoint to `witnesses` (at most one round
+  // per `interval`, from a thread of its own). Call once, before serving.
+  Status StartWitnessing(const std::vector<WitnessEndpoint>& witnesses, std::chrono::milliseconds interval);
+  // What /ledger/checkpoint serves: with witnesses, the newest checkpoint
+  // with its cosignatures (once a round has run); otherwise the log's latest.
+  std::string PublishedCheckpoint() const;
+
  private:
   Ledger() = default;
   void Run();
@@ -65,6 +78,10 @@ class Ledger {
   bool busy_ = false, stop_ = false;
   uint64_t batches_ = 0;
   std::thread thread_;
+
+  std::unique_ptr<Cosigner> cosigner_;
+  std::condition_variable witness_wake_;  // own variable: Add's notify_one must reach the sequencer
+  std::thread witness_thread_;
 };
 
 }  // namespace sl::ledger

@@ -18,7 +18,7 @@ net::Response Unavailable() {
 void RegisterLedgerRoutes(net::Router& router, Ledger* ledger) {
   router.Add("GET", "/ledger/checkpoint", [ledger](net::Request&) {
     if (!ledger) return Unavailable();
-    auto r = net::Response::Text(200, ledger->log().SignedCheckpoint());
+    auto r = net::Response::Text(200, ledger->PublishedCheckpoint());
     r.headers["Cache-Control"] = "no-cache";
     return r;
   });
