@@ -8,6 +8,7 @@
 //   SIGHTLINE_THREADS       server.threads
 //   SIGHTLINE_TLS_CERT      server.tls_cert    PEM certificate chain (enables HTTPS)
 //   SIGHTLINE_TLS_KEY       server.tls_key     PEM private key
+//   SIGHTLINE_JT808         fleet.jt808        JT/T 808 terminal listen address, default 127.0.0.1:6808
 #pragma once
 
 #include <string>

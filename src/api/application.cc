@@ -4,6 +4,7 @@
 #include "api/schema.h"
 #include "api/system_routes.h"
 #include "auth/auth_routes.h"
+#include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
 #include "store/migrations.h"
@@ -32,6 +33,14 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   auth::RegisterAuthRoutes(api, *app->auth_, *app->db_);
   org::RegisterOrgRoutes(api, *app->db_, app->bus_, clock);
   subjects::RegisterSubjectRoutes(api, *app->db_, app->bus_, clock);
+  app->fleet_ = std::make_unique<fleet::FleetService>(*app->db_, app->bus_, clock, app->options_.fleet);
+  SL_TRY(app->fleet_->ReloadPermits());
+  fleet::RegisterFleetRoutes(api, *app->db_, app->bus_, clock, *app->fleet_);
+  if (!app->options_.jt808_listen.empty()) {
+    net::TcpServerOptions terminals;
+    terminals.listen = app->options_.jt808_listen;
+    app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
+  }
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
   Application* self = app.get();
   RegisterSystemRoutes(app->router_, api,
@@ -44,9 +53,16 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
 
 Application::~Application() = default;
 
-Status Application::Listen() { return server_->Listen(); }
+Status Application::Listen() {
+  if (terminals_) SL_TRY(terminals_->Start());
+  return server_->Listen();
+}
 uint16_t Application::port() const { return server_->port(); }
+uint16_t Application::jt808_port() const { return terminals_ ? terminals_->port() : 0; }
 void Application::Run() { server_->Run(); }
-void Application::Stop() { server_->Stop(); }
+void Application::Stop() {
+  if (terminals_) terminals_->Stop();
+  server_->Stop();
+}
 
 }  // namespace sl::api

@@ -13,6 +13,8 @@
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "fleet/fleet_service.h"
+#include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
 #include "net/router.h"
 #include "net/server.h"
@@ -26,6 +28,10 @@ struct AppOptions {
   int database_pool = 8;
   net::ServerOptions server;
   auth::AuthOptions auth;
+  // JT/T 808 terminal server; empty: not started. `sightline serve` defaults
+  // it to 127.0.0.1:6808 (--jt808, SIGHTLINE_JT808).
+  std::string jt808_listen;
+  fleet::FleetOptions fleet;
 };
 
 class Application {
@@ -34,8 +40,9 @@ class Application {
   static Result<std::unique_ptr<Application>> Open(AppOptions options, const Clock& clock = SystemClock::Instance());
   ~Application();
 
-  Status Listen();      // binds the HTTP listener
+  Status Listen();      // binds the HTTP listener (and the JT/T 808 one when configured)
   uint16_t port() const;
+  uint16_t jt808_port() const;  // 0 when the terminal server is off
   void Run();           // serves until Stop() or SIGTERM/SIGINT (when enabled in options)
   void Stop();
 
@@ -43,6 +50,7 @@ class Application {
   EventBus& bus() { return bus_; }
   auth::AuthService& auth() { return *auth_; }
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
+  fleet::FleetService& fleet() { return *fleet_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -55,6 +63,8 @@ class Application {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<fleet::FleetService> fleet_;
+  std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

@@ -78,10 +78,11 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& flags) {
                   "Database URL: sqlite:/path/file.db or postgresql://user@host:port/db (env SIGHTLINE_DATABASE_URL)");
 }
 
-int Serve(const CommonFlags& flags, const std::string& http, const std::string& web) {
+int Serve(const CommonFlags& flags, const std::string& http, const std::string& web, const std::string& jt808) {
   const auto started = std::chrono::steady_clock::now();
   auto options = LoadOptions(flags, http, web);
   if (!options.ok()) return Fail(options.error().message);
+  if (!jt808.empty()) options->jt808_listen = jt808;
   options->server.handle_signals = true;
   std::error_code ec;
   fs::create_directories(flags.data, ec);
@@ -95,6 +96,7 @@ int Serve(const CommonFlags& flags, const std::string& http, const std::string& 
   std::printf("sightline: serving %s://%s:%u/ (store %s, web %s) — ready in %.0f ms\n", tls ? "https" : "http",
               host.c_str(), (*app)->port(), (*app)->db().Describe().c_str(),
               opts.server.web_root.empty() ? "(none)" : opts.server.web_root.c_str(), ms);
+  if ((*app)->jt808_port()) std::printf("sightline: JT/T 808 terminals on port %u\n", (*app)->jt808_port());
   std::fflush(stdout);
   (*app)->Run();
   std::printf("sightline: stopped\n");
@@ -197,11 +199,12 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   CommonFlags flags;
 
-  std::string http, web;
+  std::string http, web, jt808;
   auto* serve = cli.add_subcommand("serve", "Run the platform");
   AddCommonFlags(serve, flags);
   serve->add_option("--http", http, "Listen address host:port (env SIGHTLINE_HTTP, default 127.0.0.1:8080)");
   serve->add_option("--web", web, "Directory of the web build (default: web/dist of the source tree)");
+  serve->add_option("--jt808", jt808, "JT/T 808 terminal listen address host:port (env SIGHTLINE_JT808, default 127.0.0.1:6808)");
 
   uint64_t seed = 1;
   int subjects = 0;
@@ -245,7 +248,7 @@ int main(int argc, char** argv) {
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
-  if (serve->parsed()) return Serve(flags, http, web);
+  if (serve->parsed()) return Serve(flags, http, web, jt808);
   if (demo->parsed()) return Demo(flags, seed, subjects);
   if (user_add->parsed()) return UserAdd(flags, username, role, password);
   if (user_passwd->parsed()) return UserPasswd(flags, username);

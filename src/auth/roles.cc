@@ -43,6 +43,10 @@ const std::vector<PolicyRow> kPolicy = {
     {"users.read", {R::kAdmin}},
     {"users.write", {R::kAdmin}},
     {"audit.read", {R::kAdmin, R::kSupervisor}},
+    // Construction-waste trucks: the office registers companies, vehicles and
+    // permits; commanders and officers watch positions and alarms.
+    {"fleet.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
+    {"fleet.write", {R::kAdmin, R::kOfficer}},
 };
 
 }  // namespace

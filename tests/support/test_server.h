@@ -20,6 +20,7 @@ struct TestServerOptions {
   size_t max_body_bytes = 1024 * 1024;
   std::string web_root;  // empty: no static files
   auth::AuthOptions auth;
+  std::string jt808_listen;  // empty: no JT/T 808 terminal server
 };
 
 class TestServer {
