@@ -1,6 +1,7 @@
 #include "ledger/log_store.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -181,6 +182,10 @@ Status LogStore::Recover() {
   const std::string path = options_.dir + "/entries.log";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) return IoError("cannot open", path);
+  // One writer per log: a second server on the same data directory would
+  // rebuild the node files under the first one's feet.
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+    return Error::Unavailable("the ledger in " + options_.dir + " is in use by another process");
   struct stat st {};
   if (::fstat(fd_, &st) != 0) return IoError("cannot stat", path);
   const uint64_t length = static_cast<uint64_t>(st.st_size);

@@ -27,6 +27,7 @@
 // with one it published. Every new checkpoint is also checked against the
 // previous one by a consistency proof before it is signed.
 //
+// One process at a time: Open takes an exclusive flock on entries.log.
 // Thread-safe: appends are serialised; reads (tiles, proofs, checkpoint) run
 // concurrently with each other and with the durable write of an append.
 #pragma once

@@ -187,6 +187,16 @@ TEST(LogStoreTest, DamagedAcknowledgedDataRefusesToOpen) {
   }
 }
 
+TEST(LogStoreTest, SecondOpenOfALiveLogIsRefused) {
+  TempDir dir;
+  auto first = OpenLog(dir.path());
+  auto second = LogStore::Open({dir.path() + "/ledger", "test.example/log"});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kUnavailable);
+  first.reset();
+  EXPECT_TRUE(LogStore::Open({dir.path() + "/ledger", "test.example/log"}).ok());
+}
+
 TEST(LogStoreTest, WrongOriginForKeyIsRefused) {
   TempDir dir;
   { OpenLog(dir.path()); }
