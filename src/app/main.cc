@@ -24,6 +24,7 @@
 #include "api/schema.h"
 #include "auth/roles.h"
 #include "demo/demo_city.h"
+#include "fleet/simulator.h"
 #include "ledger/verify_command.h"
 #include "ledger/witness_command.h"
 #include "store/backup.h"
@@ -245,6 +246,20 @@ int main(int argc, char** argv) {
   witness->add_option("--log", witness_logs, "Verifier key of a log to witness (repeatable)")->required();
   witness->add_option("--http", witness_http, "Listen address host:port")->capture_default_str();
 
+  sl::fleet::SimulatorOptions sim;
+  std::string sim_target = "127.0.0.1:6808";
+  auto* simulate = cli.add_subcommand("simulate", "Drive simulated JT/T 808 terminals over TCP");
+  simulate->require_subcommand(1);
+  auto* trucks = simulate->add_subcommand("trucks", "Construction-waste trucks: register, authenticate, report");
+  trucks->add_option("--count", sim.count, "Number of trucks")->capture_default_str();
+  trucks->add_option("--jt808", sim_target, "Platform JT/T 808 address host:port")->capture_default_str();
+  trucks->add_option("--seconds", sim.seconds, "Driving time measured after all trucks logged in")->capture_default_str();
+  trucks->add_option("--interval-ms", sim.interval_ms, "Between fixes of one truck; 0 = closed loop")->capture_default_str();
+  trucks->add_option("--first-phone", sim.first_phone, "Terminal phone of the first truck")->capture_default_str();
+  trucks->add_option("--garbage-rate", sim.garbage_rate, "Fraction of frames sent after junk bytes")->capture_default_str();
+  trucks->add_option("--split-rate", sim.split_rate, "Fraction of frames written in two parts")->capture_default_str();
+  trucks->add_option("--seed", sim.seed, "Random seed")->capture_default_str();
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -255,6 +270,7 @@ int main(int argc, char** argv) {
   if (backup->parsed()) return Backup(flags, backup_out);
   if (verify->parsed()) return sl::ledger::RunVerify(bundle_dir, policy_file, verify_json, stdout);
   if (witness->parsed()) return sl::ledger::RunWitness(witness_state, witness_name, witness_logs, witness_http);
+  if (trucks->parsed()) return sl::fleet::SimulateTrucksCommand(sim, sim_target, stdout);
   if (version->parsed()) {
     std::printf("sightline 0.1.0\n");
     return 0;
