@@ -208,6 +208,7 @@ Status LogStore::Recover() {
     for (const auto& e : *entries) SL_TRY(AppendLeaf(*nodes_, LeafHash(e)));
     SL_TRY(nodes_->Flush());
     frames_.push_back({first, count, offset + kHeaderBytes, payload_length});
+    IndexFrame(frames_.back(), payload);
     size += count;
     offset += kHeaderBytes + payload_length + kTrailerBytes;
   }
@@ -286,6 +287,7 @@ Result<uint64_t> LogStore::AppendBatch(const std::vector<std::string>& entries) 
   for (const auto& e : entries) SL_TRY(AppendLeaf(*nodes_, LeafHash(e)));
   SL_TRY(nodes_->Flush());
   frames_.push_back({first, entries.size(), file_size_ + kHeaderBytes, payload.size()});
+  IndexFrame(frames_.back(), payload);
   file_size_ += frame.size();
   size_ += entries.size();
   SL_TRY(SignCheckpoint());
@@ -307,19 +309,44 @@ Checkpoint LogStore::CurrentCheckpoint() const {
   return checkpoint_;
 }
 
+void LogStore::IndexFrame(const Frame& frame, std::string_view payload) {
+  uint64_t pos = 0;
+  for (uint64_t index = frame.first_index; index < frame.first_index + frame.count; ++index) {
+    if (index % kTileWidth == 0) bundle_offsets_.push_back(frame.payload_offset + pos);
+    pos += 2 + (size_t(uint8_t(payload[pos])) << 8 | uint8_t(payload[pos + 1]));
+  }
+}
+
 Result<std::string> LogStore::ReadEntries(uint64_t begin, uint64_t end) const {
-  auto it = std::upper_bound(frames_.begin(), frames_.end(), begin,
-                             [](uint64_t i, const Frame& f) { return i < f.first_index; });
-  if (it == frames_.begin()) return Error::Internal("no frame holds entry " + std::to_string(begin));
-  --it;
-  std::string out;
   const std::string path = options_.dir + "/entries.log";
-  for (uint64_t index = begin; index < end && it != frames_.end(); ++it) {
-    // Frames are at most a batch; read the whole payload and pick.
-    SL_ASSIGN_OR_RETURN(std::string payload, ReadAt(fd_, it->payload_offset, it->payload_length, path));
-    SL_ASSIGN_OR_RETURN(auto entries, ParseBundle(payload));
-    for (uint64_t i = index - it->first_index; i < entries.size() && index < end; ++i, ++index)
-      AppendBundleEntry(out, entries[i]);
+  uint64_t index = begin / kTileWidth * kTileWidth;
+  uint64_t at = bundle_offsets_.at(begin / kTileWidth);
+  auto frame = std::upper_bound(frames_.begin(), frames_.end(), index,
+                                [](uint64_t i, const Frame& f) { return i < f.first_index; }) - 1;
+  // Records are read through a window of the file, refilled as needed.
+  std::string window;
+  uint64_t window_at = 0;
+  auto bytes = [&](uint64_t offset, size_t n) -> Result<std::string_view> {
+    if (offset < window_at || offset + n > window_at + window.size()) {
+      const uint64_t frame_end = frame->payload_offset + frame->payload_length;
+      const size_t want = std::max<uint64_t>(n, std::min<uint64_t>(frame_end - offset, 64 * 1024));
+      SL_ASSIGN_OR_RETURN(window, ReadAt(fd_, offset, want, path));
+      window_at = offset;
+      if (window.size() < n) return Error::Internal("entries.log is shorter than its index");
+    }
+    return std::string_view(window).substr(offset - window_at, n);
+  };
+  std::string out;
+  for (; index < end; ++index) {
+    if (index >= frame->first_index + frame->count) {  // next batch: skip its header
+      ++frame;
+      at = frame->payload_offset;
+    }
+    SL_ASSIGN_OR_RETURN(std::string_view prefix, bytes(at, 2));
+    const size_t length = size_t(uint8_t(prefix[0])) << 8 | uint8_t(prefix[1]);
+    SL_ASSIGN_OR_RETURN(std::string_view entry, bytes(at + 2, length));
+    if (index >= begin) AppendBundleEntry(out, entry);
+    at += 2 + length;
   }
   return out;
 }

@@ -98,6 +98,10 @@ class LogStore {
   uint64_t file_size_ = 0;
   std::unique_ptr<FileNodeStore> nodes_;
   std::vector<Frame> frames_;
+  // File offset of the record of every 256th entry (the first of each entry
+  // bundle), so serving a bundle reads only that bundle's bytes.
+  std::vector<uint64_t> bundle_offsets_;
+  void IndexFrame(const Frame& frame, std::string_view payload);
 
   std::mutex append_mutex_;           // one writer at a time
   mutable std::shared_mutex state_;   // guards what readers see below
