@@ -1,5 +1,9 @@
 #include "ledger/ledger_routes.h"
 
+#include <charconv>
+
+#include "ledger/proof_file.h"
+
 namespace sl::ledger {
 namespace {
 
@@ -25,6 +29,19 @@ void RegisterLedgerRoutes(net::Router& router, Ledger* ledger) {
   router.Add("GET", "/ledger/vkey", [ledger](net::Request&) {
     if (!ledger) return Unavailable();
     return net::Response::Text(200, ledger->log().VerifierKey() + "\n");
+  });
+  router.Add("GET", "/ledger/proof/{index}", [ledger](net::Request& request) {
+    if (!ledger) return Unavailable();
+    const std::string& text = request.params["index"];
+    uint64_t index = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
+    if (ec != std::errc() || end != text.data() + text.size())
+      return net::ErrorResponse(400, "bad_request", "index is not a decimal number", "index");
+    auto proof = ProveEntry(ledger->log(), index, ledger->PublishedCheckpoint());
+    if (!proof.ok()) return FromError(proof.error());
+    auto r = net::Response::Text(200, proof->Format());
+    r.headers["Cache-Control"] = "no-cache";
+    return r;
   });
   const net::Handler tile = [ledger](net::Request& request) {
     if (!ledger) return Unavailable();

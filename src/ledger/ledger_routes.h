@@ -4,6 +4,8 @@
 //   GET /ledger/vkey                       the log's verifier key
 //   GET /ledger/tile/<L>/<N>[.p/<W>]       hash tiles
 //   GET /ledger/tile/entries/<N>[.p/<W>]   entry bundles
+//   GET /ledger/proof/<index>              C2SP tlog-proof of one entry against
+//                                          the published (cosigned) checkpoint
 // The router matches whole segments, so the tile index (up to five
 // segments: four 3-digit groups and ".p/W", i.e. tile indices below 10^12)
 // is registered as one pattern per depth and parsed by ParseTilePath.

@@ -10,6 +10,7 @@
 
 #include "auth/audit.h"
 #include "ledger/ledger_routes.h"
+#include "ledger/proof_file.h"
 #include "ledger/test_dir.h"
 
 namespace sl::ledger {
@@ -114,6 +115,16 @@ TEST(LedgerRoutesTest, ServeCheckpointKeyTilesAndBundles) {
       EXPECT_EQ(r.body.size(), c.bytes) << c.path;
     }
   }
+
+  // A proof file for one entry, against the published checkpoint.
+  auto proof_text = Get(router, "/ledger/proof/42");
+  ASSERT_EQ(proof_text.status, 200) << proof_text.body;
+  auto proof = ParseTlogProof(proof_text.body);
+  ASSERT_TRUE(proof.ok()) << proof.error().message;
+  const auto proven = *ParseCheckpoint(ParseNote(proof->checkpoint)->text);
+  EXPECT_TRUE(VerifyInclusion(LeafHash("e42"), 42, proven.size, proof->hashes, proven.root));
+  EXPECT_EQ(Get(router, "/ledger/proof/300").status, 404);
+  EXPECT_EQ(Get(router, "/ledger/proof/x1").status, 400);
 
   net::Router unconfigured;
   RegisterLedgerRoutes(unconfigured, nullptr);

@@ -55,12 +55,13 @@ Result<TlogProof> ParseTlogProof(std::string_view text) {
   return proof;
 }
 
-Result<TlogProof> ProveEntry(const LogStore& log, uint64_t index) {
+Result<TlogProof> ProveEntry(const LogStore& log, uint64_t index, std::string checkpoint_note) {
   TlogProof proof;
   proof.index = index;
-  proof.checkpoint = log.SignedCheckpoint();
+  proof.checkpoint = checkpoint_note.empty() ? log.SignedCheckpoint() : std::move(checkpoint_note);
   SL_ASSIGN_OR_RETURN(Note note, ParseNote(proof.checkpoint));
   SL_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpoint(note.text));
+  if (index >= cp.size) return Error::NotFound("no entry " + std::to_string(index) + " in the published tree");
   SL_ASSIGN_OR_RETURN(proof.hashes, log.Inclusion(index, cp.size));
   return proof;
 }

@@ -32,7 +32,9 @@ struct TlogProof {
 // kBadRequest naming the defect.
 Result<TlogProof> ParseTlogProof(std::string_view text);
 
-// The proof of entry `index` against the log's current checkpoint.
-Result<TlogProof> ProveEntry(const LogStore& log, uint64_t index);
+// The proof of entry `index` against `checkpoint_note` (a checkpoint this log
+// signed, possibly with cosignatures), or the log's current checkpoint when
+// empty. kNotFound when the entry is not in that tree.
+Result<TlogProof> ProveEntry(const LogStore& log, uint64_t index, std::string checkpoint_note = {});
 
 }  // namespace sl::ledger
