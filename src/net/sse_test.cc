@@ -168,8 +168,10 @@ TEST_F(SseTest, SlowConsumerIsDropped) {
     if (!source_.Push(chunk)) break;
     ++pushed;
   }
+  // The client never reads and write_timeout is 10 s, so a closer within 5 s
+  // can only come from the slow-consumer limit. (Pushes after the drop are
+  // discarded silently until the closer runs, so `pushed` proves nothing.)
   EXPECT_TRUE(WaitFor([&] { return source_.closed.load() == 1; }, 5s)) << "pushed " << pushed;
-  EXPECT_LT(pushed, 20000);
   EXPECT_TRUE(WaitFor([&] { return s.server().Stats().streams_open == 0; }, 2s));
 }
 
