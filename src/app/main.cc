@@ -5,6 +5,7 @@
 //   backup  copy the embedded store consistently while it runs
 //   verify  check an evidence verification bundle offline
 //   witness run a C2SP tlog-witness for a partner department
+//   bundle  build a verification bundle from a server's public ledger
 //   version
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,7 @@
 #include "auth/roles.h"
 #include "demo/demo_city.h"
 #include "fleet/simulator.h"
+#include "ledger/bundle_command.h"
 #include "ledger/verify_command.h"
 #include "ledger/witness_command.h"
 #include "store/backup.h"
@@ -260,6 +262,15 @@ int main(int argc, char** argv) {
   trucks->add_option("--split-rate", sim.split_rate, "Fraction of frames written in two parts")->capture_default_str();
   trucks->add_option("--seed", sim.seed, "Random seed")->capture_default_str();
 
+  sl::ledger::BundleCommand bundle_command;
+  auto* bundle = cli.add_subcommand("bundle", "Build a verification bundle from a server's public ledger");
+  bundle->add_option("--server", bundle_command.server, "Server base URL, e.g. http://127.0.0.1:8080")->required();
+  bundle->add_option("--index", bundle_command.indexes, "Log entry index (repeatable)")->required();
+  bundle->add_option("--file", bundle_command.files, "<path in bundle>=<local file> (repeatable)");
+  bundle->add_option("--policy", bundle_command.policy_file, "The bureau's trust policy")->required();
+  bundle->add_option("--out", bundle_command.out, "New bundle directory")->required();
+  bundle->add_option("--title", bundle_command.title, "Title recorded in bundle.json");
+
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -269,6 +280,7 @@ int main(int argc, char** argv) {
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);
   if (verify->parsed()) return sl::ledger::RunVerify(bundle_dir, policy_file, verify_json, stdout);
+  if (bundle->parsed()) return sl::ledger::RunBundle(bundle_command, stdout);
   if (witness->parsed()) return sl::ledger::RunWitness(witness_state, witness_name, witness_logs, witness_http);
   if (trucks->parsed()) return sl::fleet::SimulateTrucksCommand(sim, sim_target, stdout);
   if (version->parsed()) {

@@ -35,24 +35,22 @@ std::optional<Url> ParseUrl(std::string_view url) {
   return out;
 }
 
-}  // namespace
-
-Result<ClientResponse> HttpPost(const std::string& url, const std::string& body, const std::string& content_type,
-                                std::chrono::milliseconds timeout) {
+Result<ClientResponse> Exchange(http::verb verb, const std::string& url, const std::string& body,
+                                const std::string& content_type, std::chrono::milliseconds timeout) {
   const auto parsed = ParseUrl(url);
   if (!parsed) return Error::BadRequest("not an http:// URL: " + url, "url");
   asio::io_context ioc;
   tcp::resolver resolver(ioc);
   beast::tcp_stream stream(ioc);
-  http::request<http::string_body> request{http::verb::post, parsed->target, 11};
+  http::request<http::string_body> request{verb, parsed->target, 11};
   request.set(http::field::host, parsed->host + ":" + parsed->port);
-  request.set(http::field::content_type, content_type);
+  if (verb == http::verb::post) request.set(http::field::content_type, content_type);
   request.set(http::field::connection, "close");
   request.body() = body;
   request.prepare_payload();
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(1 << 20);
+  parser.body_limit(16 << 20);
   beast::error_code failure;
   bool done = false;
 
@@ -73,7 +71,7 @@ Result<ClientResponse> HttpPost(const std::string& url, const std::string& body,
   ioc.run_for(timeout);
   if (!done) {
     const std::string why = failure ? failure.message() : "timed out after " + std::to_string(timeout.count()) + " ms";
-    return Error::Unavailable("POST " + url + ": " + why);
+    return Error::Unavailable(std::string(http::to_string(verb)) + " " + url + ": " + why);
   }
   ClientResponse out;
   const auto& response = parser.get();
@@ -81,6 +79,17 @@ Result<ClientResponse> HttpPost(const std::string& url, const std::string& body,
   out.body = response.body();
   for (const auto& field : response) out.headers[std::string(field.name_string())] = std::string(field.value());
   return out;
+}
+
+}  // namespace
+
+Result<ClientResponse> HttpPost(const std::string& url, const std::string& body, const std::string& content_type,
+                                std::chrono::milliseconds timeout) {
+  return Exchange(http::verb::post, url, body, content_type, timeout);
+}
+
+Result<ClientResponse> HttpGet(const std::string& url, std::chrono::milliseconds timeout) {
+  return Exchange(http::verb::get, url, "", "", timeout);
 }
 
 }  // namespace sl::net

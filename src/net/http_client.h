@@ -20,7 +20,10 @@ struct ClientResponse {
 
 // POSTs `body` to `url` ("http://host:port/path"). kBadRequest for a URL it
 // cannot use, kUnavailable when the peer cannot be reached or times out.
+// Response bodies are limited to 16 MiB.
 Result<ClientResponse> HttpPost(const std::string& url, const std::string& body, const std::string& content_type,
                                 std::chrono::milliseconds timeout);
+// GETs `url`; same rules.
+Result<ClientResponse> HttpGet(const std::string& url, std::chrono::milliseconds timeout);
 
 }  // namespace sl::net
