@@ -103,6 +103,14 @@ class ServerRunner {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   }
 
+  // True once Run() has returned on its own (e.g. after a signal).
+  bool WaitReturned(std::chrono::milliseconds limit) {
+    if (!thread_.joinable()) return true;
+    if (returned_.wait_for(limit) != std::future_status::ready) return false;
+    thread_.join();
+    return true;
+  }
+
   HttpServer& server() { return server_; }
   uint16_t port() const { return const_cast<HttpServer&>(server_).port(); }
 
