@@ -6,13 +6,21 @@
 // HTTP Range, never escaping the root, "index.html" for directories and
 // extension-less paths falling back to "<path>.html" when it exists).
 //
-// Limits: header bytes, body bytes (413), header read timeout, idle keep-alive
-// timeout, per-request write timeout. Slow or half-open clients are dropped by
-// those timers without holding a thread.
+// Limits: header bytes (431), body bytes (413), header read timeout, idle
+// keep-alive timeout, write progress timeout. Slow or half-open clients are
+// dropped by those timers without holding a thread. Malformed requests get a
+// 400 and the connection is closed. Every error body has the project's JSON
+// shape (see ErrorResponse in net/http.h).
+//
+// Handlers run on an I/O thread; an exception escaping one becomes a 500
+// (logged to stderr). A Response with `stream` set becomes a chunked
+// text/event-stream; a client more than 1000 chunks behind is dropped.
 //
 // Shutdown: Stop() (and SIGTERM/SIGINT when `handle_signals`) stops accepting,
-// lets every in-flight request finish writing (bounded by `drain_timeout`),
-// closes event streams and returns from Run().
+// closes idle keep-alive connections, lets every in-flight request finish
+// writing (with "Connection: close"), ends event streams (their closers run),
+// and returns from Run(). Connections still busy after `drain_timeout` are
+// closed.
 #pragma once
 
 #include <chrono>
@@ -57,11 +65,14 @@ struct ServerStats {
   uint64_t responses_5xx = 0;
   uint64_t connections_open = 0;
   uint64_t streams_open = 0;
-  uint64_t timeouts_total = 0;
+  uint64_t timeouts_total = 0;  // header, body or write timeouts (not idle keep-alive closes)
   // Latency histogram buckets (seconds upper bounds) and counts, cumulative.
-  // Latency runs from the complete request head to the last response byte
-  // written; event streams are not observed. `latency_bounds` has no +Inf
-  // entry: the +Inf bucket is `latency_count` (every observation).
+  // Latency runs from the complete request head (for requests rejected while
+  // reading: their first byte) to the last response byte written; for event
+  // streams, to the stream's head. Every counted request is observed once, so
+  // `latency_count` == `requests_total` up to concurrent updates.
+  // `latency_bounds` has no +Inf entry: the +Inf bucket is `latency_count`.
+  // A request whose response could not be written is not counted.
   std::vector<double> latency_bounds;
   std::vector<uint64_t> latency_counts;
   double latency_sum_seconds = 0;
@@ -79,12 +90,15 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the listening socket. Fails with a clear message (address in use,
-  // bad address, unreadable certificate).
+  // Binds the listening socket and loads the TLS certificate and web root.
+  // Fails with a clear message: "address already in use: 127.0.0.1:8080",
+  // a malformed listen address, an unreadable certificate or key, a web root
+  // that is not a readable directory.
   Status Listen();
   // The bound port (after Listen), useful with port 0.
   uint16_t port() const;
-  // Serves until Stop() or a signal; returns after draining.
+  // Serves until Stop() or a signal, on the calling thread plus threads-1
+  // more; returns after draining. Does nothing without a successful Listen.
   void Run();
   // Thread-safe; may be called from a handler or another thread.
   void Stop();

@@ -333,15 +333,16 @@ TEST_F(ServerTest, StatsCountRequestsAndLatency) {
   auto c = s.Client();
   ASSERT_TRUE(c->Get("/api/v1/echo/1"));
   ASSERT_TRUE(c->Get("/api/v1/nope"));
-  ASSERT_TRUE(testing::WaitFor([&] { return s.server().Stats().latency_count == 2; }, 2s));
+  ASSERT_TRUE(s.Client()->Post("/api/v1/echo/1", std::string(4096, 'x'), "text/plain"));  // 413
+  ASSERT_TRUE(testing::WaitFor([&] { return s.server().Stats().latency_count == 3; }, 2s));
   const ServerStats st = s.server().Stats();
-  EXPECT_EQ(st.requests_total, 2u);
-  EXPECT_EQ(st.responses_4xx, 1u);
+  EXPECT_EQ(st.requests_total, 3u);
+  EXPECT_EQ(st.responses_4xx, 2u);
   EXPECT_EQ(st.responses_5xx, 0u);
   ASSERT_EQ(st.latency_bounds.size(), st.latency_counts.size());
   ASSERT_FALSE(st.latency_bounds.empty());
-  EXPECT_EQ(st.latency_count, 2u);
-  EXPECT_EQ(st.latency_counts.back(), 2u);  // both well under 5 s
+  EXPECT_EQ(st.latency_count, 3u);
+  EXPECT_EQ(st.latency_counts.back(), 3u);  // all well under 5 s
   EXPECT_GT(st.latency_sum_seconds, 0.0);
   for (std::size_t i = 1; i < st.latency_counts.size(); ++i) EXPECT_GE(st.latency_counts[i], st.latency_counts[i - 1]);
 }

@@ -181,6 +181,7 @@ asio::awaitable<bool> Session<Stream>::ReadRequest(Parser& parser, bool first) {
     buffer_.commit(n);
   }
   state_ = State::kBusy;
+  request_started_ = std::chrono::steady_clock::now();
   if (!first) Lowest().expires_after(opt.header_timeout);
   {
     auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, kNoThrow);
@@ -189,6 +190,7 @@ asio::awaitable<bool> Session<Stream>::ReadRequest(Parser& parser, bool first) {
       co_return false;
     }
   }
+  request_started_ = std::chrono::steady_clock::now();
   auto& msg = parser.get();
   if (msg.count(http::field::transfer_encoding) > 0 && !parser.chunked()) {
     // Beast would read such a request as bodiless and parse its body as the
@@ -243,7 +245,6 @@ asio::awaitable<void> Session<Stream>::FailRead(beast::error_code ec) {
 
 template <class Stream>
 asio::awaitable<bool> Session<Stream>::Handle(std::shared_ptr<Session> self, Parser& parser) {
-  const auto started = std::chrono::steady_clock::now();
   auto& msg = parser.get();
   Request request;
   request.method = std::string(msg.method_string());
@@ -272,7 +273,6 @@ asio::awaitable<bool> Session<Stream>::Handle(std::shared_ptr<Session> self, Par
 
   if (kind == ReplyKind::kResponse && response.stream) {
     if (!head) {
-      core_.stats.Response(response.status, -1);
       co_await ServeEventStream(std::move(self), response, version);
       co_return false;
     }
@@ -291,7 +291,7 @@ asio::awaitable<bool> Session<Stream>::Handle(std::shared_ptr<Session> self, Par
     if (ec == beast::error::timeout) core_.stats.Timeout();
     co_return false;
   }
-  core_.stats.Response(status, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  core_.stats.Response(status, SecondsSinceRequestStart());
   co_return keep_alive && !core_.stopping.load(std::memory_order_relaxed);
 }
 
@@ -369,7 +369,7 @@ asio::awaitable<void> Session<Stream>::WriteErrorAndClose(int status, std::strin
   Response response = ErrorResponse(status, code, message);
   bool keep_alive = false;
   auto ec = co_await WriteResponse(response, /*head=*/false, 11, keep_alive);
-  core_.stats.Response(status, -1);
+  if (!ec) core_.stats.Response(status, SecondsSinceRequestStart());
   if (ec == beast::error::timeout) core_.stats.Timeout();
   co_await Close(/*linger=*/!ec);
 }

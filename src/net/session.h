@@ -200,6 +200,12 @@ class Session final : public SessionBase {
   std::string peer_;
   beast::flat_buffer buffer_;
   State state_ = State::kIdle;
+  // When the current request's head was complete (or, before that, when its
+  // first byte arrived): the start of its latency observation.
+  std::chrono::steady_clock::time_point request_started_{};
+  double SecondsSinceRequestStart() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - request_started_).count();
+  }
   bool closed_ = false;
   std::shared_ptr<SseChannel> sse_;
 };

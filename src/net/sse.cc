@@ -77,6 +77,8 @@ asio::awaitable<void> Session<Stream>::ServeEventStream(std::shared_ptr<Session>
     if (ec == beast::error::timeout) core_.stats.Timeout();
     co_return;
   }
+  // The request is answered once the stream's head is out.
+  core_.stats.Response(response.status, SecondsSinceRequestStart());
 
   auto channel = std::make_shared<SseChannel>(executor_);
   channel->on_overflow = [weak = weak_from_this()] {

@@ -4,6 +4,7 @@
 // numbers are for monitoring, a snapshot need not be globally consistent).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -22,7 +23,7 @@ class StatsCollector {
   void StreamOpened() { streams_open_.fetch_add(1, std::memory_order_relaxed); }
   void StreamClosed() { streams_open_.fetch_sub(1, std::memory_order_relaxed); }
   void Timeout() { timeouts_total_.fetch_add(1, std::memory_order_relaxed); }
-  // One request answered with `status`; `seconds` < 0 skips the histogram.
+  // One request answered with `status` after `seconds`.
   void Response(int status, double seconds);
 
   uint64_t connections_open() const { return connections_open_.load(std::memory_order_relaxed); }
@@ -48,11 +49,10 @@ inline void StatsCollector::Response(int status, double seconds) {
   } else if (status >= 400) {
     responses_4xx_.fetch_add(1, std::memory_order_relaxed);
   }
-  if (seconds < 0) return;
   std::size_t i = 0;
   while (i < kLatencyBounds.size() && seconds > kLatencyBounds[i]) ++i;
   latency_buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  latency_sum_ns_.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  latency_sum_ns_.fetch_add(static_cast<uint64_t>(std::max(seconds, 0.0) * 1e9), std::memory_order_relaxed);
   latency_count_.fetch_add(1, std::memory_order_relaxed);
 }
 
