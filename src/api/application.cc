@@ -1,5 +1,7 @@
 #include "api/application.h"
 
+#include <cstdio>
+
 #include "api/api_router.h"
 #include "api/schema.h"
 #include "api/system_routes.h"
@@ -26,7 +28,16 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   // The transparency log lives in the data directory whatever the store; it
   // seals every audit event published on the bus.
   if (!app->options_.data_dir.empty()) {
-    SL_ASSIGN_OR_RETURN(app->ledger_, ledger::Ledger::Open({app->options_.data_dir + "/ledger"}, &app->bus_));
+    auto ledger = ledger::Ledger::Open({app->options_.data_dir + "/ledger"}, &app->bus_);
+    if (ledger.ok()) {
+      app->ledger_ = std::move(ledger).value();
+    } else if (ledger.error().code == ErrorCode::kUnavailable) {
+      // The running server holds the log: a command such as `user add` still
+      // works (its audit record is in the database) but is not sealed.
+      std::fprintf(stderr, "sightline: %s; continuing without it\n", ledger.error().message.c_str());
+    } else {
+      return std::move(ledger).error();
+    }
   }
 
   ApiRouter api(app->router_, *app->auth_);

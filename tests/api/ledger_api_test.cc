@@ -87,5 +87,21 @@ TEST(LedgerApiTest, AuditedLoginIsSealedAndTilesReproduceTheSignedRoot) {
   runner.join();
 }
 
+// A second process on the same data directory (e.g. `sightline user add`
+// while the server runs) opens without the log instead of failing.
+TEST(LedgerApiTest, SecondApplicationOnTheDataDirectoryRunsWithoutTheLog) {
+  ledger::TempDir dir;
+  api::AppOptions options;
+  options.data_dir = dir.path();
+  options.database_url = TestDatabaseUrl();
+  options.server.listen = "127.0.0.1:0";
+  auto server = api::Application::Open(options);
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  ASSERT_NE((*server)->ledger(), nullptr);
+  auto command = api::Application::Open(options);
+  ASSERT_TRUE(command.ok()) << command.error().message;
+  EXPECT_EQ((*command)->ledger(), nullptr);
+}
+
 }  // namespace
 }  // namespace sl::testing
