@@ -37,6 +37,7 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   options.server.listen = config.Get("server.http").value_or("127.0.0.1:8080");
   options.server.web_root = config.Get("server.web_root").value_or("");
   options.jt808_listen = config.Get("fleet.jt808").value_or("127.0.0.1:6808");
+  options.ledger_origin = config.Get("ledger.origin").value_or(options.ledger_origin);
   SL_ASSIGN_OR_RETURN(auto threads, config.GetInt("server.threads"));
   const int default_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   options.server.threads = static_cast<int>(threads.value_or(default_threads));

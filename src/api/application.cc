@@ -28,7 +28,8 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   // The transparency log lives in the data directory whatever the store; it
   // seals every audit event published on the bus.
   if (!app->options_.data_dir.empty()) {
-    auto ledger = ledger::Ledger::Open({app->options_.data_dir + "/ledger"}, &app->bus_);
+    auto ledger =
+        ledger::Ledger::Open({app->options_.data_dir + "/ledger", app->options_.ledger_origin}, &app->bus_);
     if (ledger.ok()) {
       app->ledger_ = std::move(ledger).value();
     } else if (ledger.error().code == ErrorCode::kUnavailable) {

@@ -32,6 +32,10 @@ struct AppOptions {
   // it to 127.0.0.1:6808 (--jt808, SIGHTLINE_JT808).
   std::string jt808_listen;
   fleet::FleetOptions fleet;
+  // Transparency log origin and key name (ledger.origin); it appears in every
+  // checkpoint and in the partners' trust policies, so set it once per
+  // deployment, before the first start (the key is created for it).
+  std::string ledger_origin = "sightline.local/ledger";
 };
 
 class Application {

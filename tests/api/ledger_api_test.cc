@@ -95,9 +95,11 @@ TEST(LedgerApiTest, SecondApplicationOnTheDataDirectoryRunsWithoutTheLog) {
   options.data_dir = dir.path();
   options.database_url = TestDatabaseUrl();
   options.server.listen = "127.0.0.1:0";
+  options.ledger_origin = "tongxiang.example/ledger";
   auto server = api::Application::Open(options);
   ASSERT_TRUE(server.ok()) << server.error().message;
   ASSERT_NE((*server)->ledger(), nullptr);
+  EXPECT_EQ((*server)->ledger()->log().VerifierKey().rfind("tongxiang.example/ledger+", 0), 0u);
   auto command = api::Application::Open(options);
   ASSERT_TRUE(command.ok()) << command.error().message;
   EXPECT_EQ((*command)->ledger(), nullptr);
