@@ -90,6 +90,10 @@ std::string Ledger::PublishedCheckpoint() const {
 std::future<Result<uint64_t>> Ledger::Add(std::string entry) {
   Pending p{std::move(entry), {}};
   auto future = p.done.get_future();
+  if (p.entry.size() > kMaxEntryBytes) {  // refused here so it cannot fail a whole batch
+    p.done.set_value(Error::TooLarge("log entry of " + std::to_string(p.entry.size()) + " bytes is over 65535"));
+    return future;
+  }
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(p));

@@ -43,8 +43,9 @@ class Ledger {
   // Stops taking audit events, seals what is queued, stops the sequencer.
   ~Ledger();
 
-  // Queues an entry; the future yields its index once durable (or the error
-  // that failed its batch).
+  // Queues an entry; the future yields its index once durable, kTooLarge at
+  // once for an entry over kMaxEntryBytes, or the I/O error that failed its
+  // batch.
   std::future<Result<uint64_t>> Add(std::string entry);
   // Waits until everything queued so far is durable (tests, shutdown).
   void Flush();

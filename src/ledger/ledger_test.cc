@@ -49,6 +49,18 @@ TEST(LedgerTest, ConcurrentProducersGetDistinctDurableIndexes) {
   EXPECT_LT(ledger->batches(), uint64_t(kThreads * kEach));  // batched, not one sync per entry
 }
 
+TEST(LedgerTest, OversizedEntryFailsAloneNotItsBatch) {
+  TempDir dir;
+  auto ledger = OpenLedger(dir.path());
+  auto before = ledger->Add("fine");
+  auto big = ledger->Add(std::string(kMaxEntryBytes + 1, 'x'));
+  auto after = ledger->Add("also fine");
+  EXPECT_EQ(big.get().error().code, ErrorCode::kTooLarge);
+  EXPECT_TRUE(before.get().ok());
+  EXPECT_TRUE(after.get().ok());
+  EXPECT_EQ(ledger->log().size(), 2u);
+}
+
 TEST(LedgerTest, AuditEventsAreSealedAsCanonicalJson) {
   TempDir dir;
   EventBus bus;
