@@ -250,12 +250,14 @@ void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus
              v.terminal_phone = std::string((v.terminal_phone.size() <= 12 ? 12 : 20) - v.terminal_phone.size(), '0') +
                                 v.terminal_phone;
              SL_ASSIGN_OR_RETURN(v.capacity_t, RequiredNumber(body, "capacity_t", 0.1, 200));
-             return CreateAudited(db, bus, clock, who, "fleet.vehicle.create", "vehicle", "fleet_vehicles",
-                                  VehicleJson, [&](store::Connection& tx) -> Result<int64_t> {
-                                    auto id = InsertVehicle(tx, v, clock.NowMs());
-                                    SL_TRY(CheckConflict(id, "plate", "company_id", "plate or terminal_phone"));
-                                    return id;
-                                  });
+             auto created = CreateAudited(db, bus, clock, who, "fleet.vehicle.create", "vehicle", "fleet_vehicles",
+                                          VehicleJson, [&](store::Connection& tx) -> Result<int64_t> {
+                                            auto id = InsertVehicle(tx, v, clock.NowMs());
+                                            SL_TRY(CheckConflict(id, "plate", "company_id", "plate or terminal_phone"));
+                                            return id;
+                                          });
+             fleet.InvalidateVehicles();
+             return created;
            });
   api.Json("POST", "/api/v1/fleet/permits", "fleet.write", [&](net::Request& r, const Principal& who) {
     return CreatePermit(db, bus, clock, fleet, r, who);

@@ -1,7 +1,5 @@
 #include "fleet/fleet_service.h"
 
-#include <cstdio>
-
 #include "common/crypto.h"
 #include "common/json.h"
 #include "common/time.h"
@@ -25,7 +23,7 @@ std::string FleetAlarmEvent::ToJson() const { return AlarmJson(alarm, 0); }
 
 FleetService::FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options)
     : db_(db), bus_(bus), clock_(clock), options_(options), permits_(PermitSet::Build({})),
-      rules_(clock, options.rules) {}
+      rules_(clock, options.rules), writer_(db, bus) {}
 
 Status FleetService::ReloadPermits() {
   auto lease = db_.Acquire();
@@ -66,48 +64,41 @@ bool FleetService::Authenticate(const std::string& phone, const std::string& aut
   return terminal.ok() && *terminal && ConstantTimeEquals((*terminal)->auth_code, auth_code);
 }
 
-void FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
+void FleetService::InvalidateVehicles() {
+  std::lock_guard lock(mutex_);
+  vehicles_.clear();
+}
+
+int64_t FleetService::VehicleIdOf(const std::string& phone) {
   const int64_t now = clock_.NowMs();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = vehicles_.find(phone);
+    if (it != vehicles_.end() && it->second.expires_ms > now) return it->second.id;
+  }
+  auto lease = db_.Acquire();
+  auto vehicle = VehicleByPhone(*lease, phone);
+  const int64_t id = vehicle.ok() && *vehicle ? (*vehicle)->id : 0;
+  std::lock_guard lock(mutex_);
+  vehicles_[phone] = {id, now + 10'000};
+  return id;
+}
+
+bool FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
+  const int64_t now = clock_.NowMs();
+  const int64_t vehicle_id = VehicleIdOf(phone);
   std::vector<PositionRecord> rows;
   std::vector<Alarm> alarms;
-  {
-    auto lease = db_.Acquire();
-    auto vehicle = VehicleByPhone(*lease, phone);
-    const int64_t vehicle_id = vehicle.ok() && *vehicle ? (*vehicle)->id : 0;
-    std::shared_ptr<const PermitSet> set = permits();
-    for (const jt808::Location& f : fixes) {
-      rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
-                      f.status, blind_area});
-      std::lock_guard lock(mutex_);
-      std::vector<Alarm> raised =
-          rules_.Evaluate(*set, {phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status});
-      alarms.insert(alarms.end(), raised.begin(), raised.end());
-    }
-    Status written = lease->Begin();
-    if (written.ok()) written = InsertPositions(*lease, rows);
-    if (written.ok()) written = InsertAlarms(*lease, alarms);
-    if (written.ok()) written = lease->Commit();
-    std::lock_guard lock(mutex_);
-    if (!written.ok()) {
-      (void)lease->Rollback();
-      ++store_errors_;
-      std::fprintf(stderr, "fleet: storing %zu fixes of %s failed: %s\n", rows.size(), phone.c_str(),
-                   written.error().message.c_str());
-      return;
-    }
-    stored_fixes_ += rows.size();
+  rows.reserve(fixes.size());
+  std::lock_guard lock(mutex_);
+  for (const jt808::Location& f : fixes) {
+    rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
+                    f.status, blind_area});
+    std::vector<Alarm> raised =
+        rules_.Evaluate(*permits_, {phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status});
+    alarms.insert(alarms.end(), raised.begin(), raised.end());
   }
-  for (Alarm& a : alarms) bus_.Publish(FleetAlarmEvent{std::move(a)});
-}
-
-uint64_t FleetService::stored_fixes() const {
-  std::lock_guard lock(mutex_);
-  return stored_fixes_;
-}
-
-uint64_t FleetService::store_errors() const {
-  std::lock_guard lock(mutex_);
-  return store_errors_;
+  return writer_.Submit(std::move(rows), std::move(alarms));
 }
 
 }  // namespace sl::fleet

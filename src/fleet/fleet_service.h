@@ -15,9 +15,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "bus/event_bus.h"
 #include "common/clock.h"
+#include "fleet/position_writer.h"
 #include "fleet/rules.h"
 #include "fleet/terminal_session.h"
 #include "store/db.h"
@@ -49,23 +51,33 @@ class FleetService final : public TerminalSink {
   RegisterOutcome Register(const std::string& phone, jt808::Edition edition,
                            const jt808::Registration& registration) override;
   bool Authenticate(const std::string& phone, const std::string& auth_code) override;
-  void Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) override;
+  bool Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) override;
 
-  uint64_t stored_fixes() const;
-  uint64_t store_errors() const;
+  // Vehicle records are cached per terminal for a few seconds; a route that
+  // registers a vehicle calls this so the next fix sees it at once.
+  void InvalidateVehicles();
+  // Waits until every accepted fix is stored and its alarms published.
+  void Flush() { writer_.Flush(); }
+  uint64_t stored_fixes() const { return writer_.stored(); }
+  uint64_t store_errors() const { return writer_.failed(); }
 
  private:
   std::shared_ptr<const PermitSet> permits() const;
+  int64_t VehicleIdOf(const std::string& phone);
 
   store::Database& db_;
   EventBus& bus_;
   const Clock& clock_;
   FleetOptions options_;
-  mutable std::mutex mutex_;  // guards permits_, rules_ and the counters
+  mutable std::mutex mutex_;  // guards permits_, rules_ and vehicles_
   std::shared_ptr<const PermitSet> permits_;
   AlarmRules rules_;
-  uint64_t stored_fixes_ = 0;
-  uint64_t store_errors_ = 0;
+  struct CachedVehicle {
+    int64_t id = 0;  // 0: no vehicle record
+    int64_t expires_ms = 0;
+  };
+  std::unordered_map<std::string, CachedVehicle> vehicles_;
+  PositionWriter writer_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace sl::fleet

@@ -106,6 +106,7 @@ TEST_F(FleetServiceTest, RegisterAuthenticateReportAndAlarm) {
   h.msg_id = msg::kLocation;
   EXPECT_EQ(ResultOf(Exchange(session, h, Bytes(10, 0))), 2);  // body too short
 
+  service.Flush();
   EXPECT_EQ(alarms, std::vector<std::string>{"off_corridor"});
   auto lease = db_->Acquire();
   auto fixes = QueryPositions(*lease, "013511221122", kNight - 1, kNight + 3'600'000, 100);
@@ -143,6 +144,7 @@ TEST_F(FleetServiceTest, UnknownTerminalIsKeptAndFlaggedUnlessStrict) {
             0);
   h.msg_id = msg::kLocation;
   EXPECT_EQ(ResultOf(Exchange(session, h, Fix(0, 0, kNight, false))), 0);
+  lenient.Flush();
   EXPECT_EQ(alarms, std::vector<std::string>{"unregistered_vehicle"});
 
   FleetOptions strict_options;

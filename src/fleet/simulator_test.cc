@@ -38,6 +38,7 @@ TEST(Simulator, TrucksDriveAgainstTheTerminalServer) {
   EXPECT_EQ(report->refused, 0u);
   EXPECT_GT(report->round_trips, 50u);
   EXPECT_GT(report->p99_ms, 0);
+  service.Flush();
   EXPECT_GE(service.stored_fixes(), report->round_trips);
   EXPECT_EQ(service.store_errors(), 0u);
 }

@@ -107,8 +107,11 @@ void TerminalSession::Handle(const jt808::Packet& packet, bool reply, jt808::Byt
         blind_area = batch->type == 1;
         fixes = std::move(batch->locations);
       }
+      if (!sink_.Positions(h.phone, fixes, blind_area)) {
+        ++stats_.refused;
+        return answer(ReplyResult::kFail);
+      }
       stats_.fixes += fixes.size();
-      sink_.Positions(h.phone, fixes, blind_area);
       return answer(ReplyResult::kOk);
     }
     default:

@@ -37,8 +37,9 @@ class TerminalSink {
   virtual RegisterOutcome Register(const std::string& phone, jt808::Edition edition,
                                    const jt808::Registration& registration) = 0;
   virtual bool Authenticate(const std::string& phone, const std::string& auth_code) = 0;
-  // Fixes of an authenticated terminal, in the order received.
-  virtual void Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) = 0;
+  // Fixes of an authenticated terminal, in the order received. False when
+  // they cannot be taken now (backpressure): the terminal gets result 1.
+  virtual bool Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) = 0;
 };
 
 struct SessionStats {

@@ -149,6 +149,7 @@ TEST_F(FleetApiTest, TerminalsReportAndAlarmsReachTheApiAndLiveStream) {
   ASSERT_TRUE(stranger.Login());
   EXPECT_EQ(stranger.Fix(3000, 3000, night, false), 0);
 
+  server_->app().fleet().Flush();  // fixes are stored in batches after the reply
   const std::string commander = server_->Login("commander");
   auto track = Get("/api/v1/fleet/terminals/13511221122/positions?from=2026-11-20T00:00:00%2B08:00&to=2026-11-22",
                    commander);

@@ -1,0 +1,54 @@
+// PositionWriter: stores fixes and alarms in batches on its own thread, so a
+// terminal's reply never waits for a commit and thousands of fixes share one
+// transaction (group commit). Alarms are published on the bus right after the
+// transaction that stored them commits.
+//
+// Bounded: Submit refuses (returns false) while more than `max_queued` rows
+// wait, so a store that falls behind pushes back on terminals (they get
+// result 1 and resend) instead of growing memory. A failed transaction is
+// logged and counted; its rows are lost (the terminals were already
+// answered), which the counters on /metrics make visible.
+//
+// Thread-safe. The destructor stores what is queued, then joins the thread.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bus/event_bus.h"
+#include "fleet/fleet_store.h"
+#include "store/db.h"
+
+namespace sl::fleet {
+
+class PositionWriter {
+ public:
+  PositionWriter(store::Database& db, EventBus& bus, size_t max_queued = 200'000);
+  ~PositionWriter();
+
+  bool Submit(std::vector<PositionRecord> rows, std::vector<Alarm> alarms);
+  // Waits until everything submitted before the call is stored (or failed).
+  void Flush();
+
+  uint64_t stored() const;
+  uint64_t failed() const;
+
+ private:
+  void Loop();
+
+  store::Database& db_;
+  EventBus& bus_;
+  const size_t max_queued_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::vector<PositionRecord> rows_;
+  std::vector<Alarm> alarms_;
+  uint64_t submitted_batches_ = 0, finished_batches_ = 0;
+  uint64_t stored_ = 0, failed_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sl::fleet
