@@ -58,7 +58,8 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   RegisterSystemRoutes(app->router_, api,
                        SystemDeps{*app->db_, app->bus_, clock,
                                   [self]() { return self->server_ ? self->server_->Stats() : net::ServerStats{}; },
-                                  clock.NowMs()});
+                                  clock.NowMs(),
+                                  [self]() { return fleet::FleetMetrics(*self->fleet_, self->terminals_.get()); }});
   app->server_ = std::make_unique<net::HttpServer>(app->options_.server, app->router_);
   return app;
 }

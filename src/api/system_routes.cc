@@ -47,6 +47,7 @@ std::string Metrics(const SystemDeps& deps) {
     out += "sightline_http_request_duration_seconds_sum " + json::FormatFixed(s.latency_sum_seconds, 6) + "\n";
     out += "sightline_http_request_duration_seconds_count " + std::to_string(s.requests_total) + "\n";
   }
+  if (deps.extra_metrics) out += deps.extra_metrics();
   return out;
 }
 

@@ -19,6 +19,9 @@ struct SystemDeps {
   const Clock& clock;
   std::function<net::ServerStats()> server_stats;  // may be empty before the server exists
   int64_t started_at_ms = 0;
+  // Prometheus text appended to /metrics by feature modules (the JT/T 808
+  // edge); may be empty.
+  std::function<std::string()> extra_metrics;
 };
 
 void RegisterSystemRoutes(net::Router& router, ApiRouter& api, SystemDeps deps);

@@ -43,6 +43,7 @@ class Terminal {
   }
   ~Terminal() { ::close(fd_); }
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
 
   Packet Send(uint16_t msg_id, const Bytes& body) {
     Header h{.msg_id = msg_id, .phone = phone_, .serial = serial_++};
@@ -179,6 +180,18 @@ TEST_F(FleetApiTest, TerminalsReportAndAlarmsReachTheApiAndLiveStream) {
   });
   EXPECT_NE(received.find("event: fleet.alarm"), std::string::npos) << received;
   EXPECT_NE(received.find("off_corridor"), std::string::npos);
+
+  // Junk and a broken frame on the wire are skipped, counted and never fatal.
+  Bytes junk = {0x01, 0x02, 0x7e, 0x30, 0x7d, 0x03, 0x7e};
+  EXPECT_EQ(::write(truck.fd(), junk.data(), junk.size()), static_cast<ssize_t>(junk.size()));
+  EXPECT_EQ(truck.Fix(2100, 100, morning + 60'000, true), 0);
+  auto metrics = server_->Client()->Get("/metrics");
+  ASSERT_EQ(metrics->status, 200);
+  // Two bad spans: "01 02" after the last frame's closing flag, and the bad
+  // escape "30 7d 03".
+  EXPECT_NE(metrics->body.find("sightline_jt808_bad_frames_total 2\n"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("sightline_jt808_unsupported_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics->body.find("sightline_jt808_connections_open 2\n"), std::string::npos);
 }
 
 TEST_F(FleetApiTest, BadInputAndPermissions) {
