@@ -156,6 +156,18 @@ TEST_F(FleetServiceTest, UnknownTerminalIsKeptAndFlaggedUnlessStrict) {
             4);
 }
 
+TEST_F(FleetServiceTest, ReRegistrationReplacesTheAuthCode) {
+  FleetService service(*db_, bus_, clock_);
+  Registration reg{0, 0, "", "", "", 1, "浙F12345"};
+  const std::string first = service.Register("013511221122", Edition::k2013, reg).auth_code;
+  const std::string second = service.Register("013511221122", Edition::k2013, reg).auth_code;
+  ASSERT_FALSE(first.empty());
+  EXPECT_NE(first, second);
+  EXPECT_FALSE(service.Authenticate("013511221122", first));
+  EXPECT_TRUE(service.Authenticate("013511221122", second));
+  EXPECT_FALSE(service.Authenticate("013500000000", second));
+}
+
 TEST_F(FleetServiceTest, AnotherPhoneOnAnAuthenticatedConnectionIsRefused) {
   FleetService service(*db_, bus_, clock_);
   TerminalSession session(service, clock_);
