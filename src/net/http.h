@@ -44,6 +44,10 @@ struct Request {
 // `open` returns a closer that the network layer calls exactly once when the
 // client goes away or the server shuts down; after it returns, `push` must no
 // longer be called by the source. The network layer adds keep-alive comments.
+// `push` never blocks: it only queues (it may be called from inside `open`,
+// e.g. to replay a backlog). A client with more than 1000 chunks queued and
+// unsent is too slow and is dropped (its closer runs); further pushes are
+// discarded.
 struct EventStream {
   using Push = std::function<void(std::string chunk)>;
   using Closer = std::function<void()>;
