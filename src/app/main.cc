@@ -25,6 +25,7 @@
 #include "api/schema.h"
 #include "auth/roles.h"
 #include "demo/demo_city.h"
+#include "fleet/demo_fleet.h"
 #include "fleet/simulator.h"
 #include "ledger/bundle_command.h"
 #include "ledger/verify_command.h"
@@ -123,6 +124,12 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
   if (const char* password = std::getenv("SIGHTLINE_DEMO_PASSWORD"); password && *password) demo.password = password;
   auto report = sl::demo::GenerateDemoCity(**db, demo, sl::SystemClock::Instance());
   if (!report.ok()) return Fail(report.error().message);
+  // The construction-waste fleet; `simulate trucks --demo-routes` drives it
+  // (the simulator's demo seed is 1, like the default city's).
+  auto trucks = sl::fleet::LoadDemoFleet(**db, sl::fleet::MakeDemoFleet(seed), sl::SystemClock::Instance().NowMs());
+  if (!trucks.ok()) return Fail(trucks.error().message);
+  std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
+              trucks->vehicles, trucks->permits);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,
@@ -261,6 +268,10 @@ int main(int argc, char** argv) {
   trucks->add_option("--garbage-rate", sim.garbage_rate, "Fraction of frames sent after junk bytes")->capture_default_str();
   trucks->add_option("--split-rate", sim.split_rate, "Fraction of frames written in two parts")->capture_default_str();
   trucks->add_option("--seed", sim.seed, "Random seed")->capture_default_str();
+  trucks->add_flag("--demo-routes", sim.demo_routes, "Drive the demo city's trucks along their permit corridors");
+  trucks->add_option("--demo-seed", sim.demo_seed, "Seed the demo city was made with")->capture_default_str();
+  trucks->add_option("--off-route-rate", sim.off_route_rate, "With --demo-routes: fraction driving 300 m off route")
+      ->capture_default_str();
 
   sl::ledger::BundleCommand bundle_command;
   auto* bundle = cli.add_subcommand("bundle", "Build a verification bundle from a server's public ledger");

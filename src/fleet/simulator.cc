@@ -17,6 +17,7 @@
 #include <random>
 #include <vector>
 
+#include "fleet/demo_fleet.h"
 #include "fleet/jt808/messages.h"
 #include "geo/geofence.h"
 
@@ -42,6 +43,10 @@ struct Truck {
   geo::PointM at, to;
   SteadyClock::time_point moved_at;
   bool loaded = true;
+  std::vector<geo::PointM> route;  // demo: the permit corridor, driven back and forth
+  size_t next = 1;                 // index of the route point driven to
+  bool forward = true;
+  geo::PointM offset;              // demo misbehaviour: driving beside the route
 };
 
 int64_t WallMs() {
@@ -149,7 +154,15 @@ void Simulation::SendFix(size_t i) {
   double step = kSpeedMps * std::chrono::duration<double>(now - t.moved_at).count();
   t.moved_at = now;
   const double dx = t.to.x - t.at.x, dy = t.to.y - t.at.y, left = std::hypot(dx, dy);
-  if (step >= left) {  // arrived: tip or load, then head somewhere else
+  if (step >= left && !t.route.empty()) {  // next corner; at either end turn round, tip or load
+    t.at = t.to;
+    if (t.forward ? t.next + 1 >= t.route.size() : t.next == 0) {
+      t.forward = !t.forward;
+      t.loaded = !t.loaded;
+    }
+    t.next = t.forward ? t.next + 1 : t.next - 1;
+    t.to = t.route[t.next];
+  } else if (step >= left) {  // arrived: tip or load, then head somewhere else
     t.at = t.to;
     t.to = RandomPoint();
     t.loaded = !t.loaded;
@@ -157,7 +170,7 @@ void Simulation::SendFix(size_t i) {
     t.at = {t.at.x + dx / left * step, t.at.y + dy / left * step};
   }
   Location loc;
-  const geo::LonLat ll = kTongxiang.ToLonLat(t.at);
+  const geo::LonLat ll = kTongxiang.ToLonLat({t.at.x + t.offset.x, t.at.y + t.offset.y});
   loc.lon = ll.lon;
   loc.lat = ll.lat;
   loc.speed_kmh = 40;
@@ -241,12 +254,23 @@ Result<SimulatorReport> Simulation::Run() {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
   epoll_ = epoll_create1(0);
+  DemoFleet demo;
+  if (o_.demo_routes) demo = MakeDemoFleet(o_.demo_seed, o_.count);
+  std::uniform_real_distribution<double> u(0, 1);
   for (size_t i = 0; i < trucks_.size(); ++i) {
+    Truck& t = trucks_[i];
     char phone[32];
     std::snprintf(phone, sizeof phone, "%012llu", static_cast<unsigned long long>(o_.first_phone + i));
-    trucks_[i].phone = phone;
-    trucks_[i].at = RandomPoint();
-    trucks_[i].to = RandomPoint();
+    t.phone = phone;
+    t.at = RandomPoint();
+    t.to = RandomPoint();
+    if (!o_.demo_routes) continue;
+    t.phone = demo.trucks[i].phone;
+    for (const geo::LonLat& p : demo.permits[static_cast<size_t>(demo.trucks[i].permit)].permit.corridor)
+      t.route.push_back(kTongxiang.ToMeters(p));
+    t.at = t.route[0];
+    t.to = t.route[1];
+    if (u(rng_) < o_.off_route_rate) t.offset = {0, 300};
   }
 
   const auto setup_deadline = SteadyClock::now() + std::chrono::seconds(60);
@@ -267,7 +291,9 @@ Result<SimulatorReport> Simulation::Run() {
       end = now + std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(o_.seconds));
     }
     if (now >= end) break;
-    while (!due_.empty() && due_.top().first <= now) {
+    // Fixes start once every truck has logged in (or set-up timed out), so
+    // the measured window sees the whole fleet and set-up sees no fix load.
+    while (measuring_ && !due_.empty() && due_.top().first <= now) {
       const size_t i = due_.top().second;
       due_.pop();
       if (trucks_[i].state == State::kReady) SendFix(i);

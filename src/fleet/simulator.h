@@ -9,7 +9,9 @@
 // exchanges the server really answered and the latency is send → reply.
 // With interval_ms = 0 each truck sends its next fix as soon as the previous
 // one is answered (closed loop: the throughput test). Misbehaviour, by rate:
-// garbage bytes before a frame, frames split across two writes.
+// garbage bytes before a frame, frames split across two writes. Fixes start
+// once every truck has logged in (or after a 60 s set-up limit), and only
+// that driving time is measured.
 //
 // One thread, epoll, non-blocking sockets. Not thread-safe; Run blocks for
 // `seconds` (plus connection set-up).
@@ -32,6 +34,12 @@ struct SimulatorOptions {
   uint64_t first_phone = 13500000000;  // terminal phones count up from here
   double garbage_rate = 0;       // fraction of frames preceded by junk bytes
   double split_rate = 0;         // fraction of frames written in two parts
+  // Drive the demo fleet (demo_fleet.h, same seed as `sightline demo`): truck
+  // i uses the demo phone and shuttles along its own permit's corridor;
+  // `off_route_rate` of them drive 300 m beside it.
+  bool demo_routes = false;
+  uint64_t demo_seed = 1;
+  double off_route_rate = 0;
   uint64_t seed = 1;
 };
 
