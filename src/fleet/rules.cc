@@ -25,6 +25,7 @@ std::string_view AlarmTypeName(AlarmType type) {
     case AlarmType::kOffCorridor: return "off_corridor";
     case AlarmType::kOutsideHours: return "outside_hours";
     case AlarmType::kUnloadingOutsideDisposal: return "unloading_outside_disposal";
+    case AlarmType::kSiteWithoutPermit: return "site_without_permit";
   }
   return "unknown";
 }
@@ -109,6 +110,16 @@ std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput
       if (nearest_beyond < 0 || beyond < nearest_beyond) nearest_beyond = beyond, nearest_permit = p->id;
     }
   }
+
+  // Any permit's site (the same physical site appears once per permit that
+  // names it) that none of the vehicle's own valid permits names.
+  int64_t foreign_site_permit = 0;
+  for (uint64_t zone : zones) {
+    const uint64_t part = zone % 4;
+    if (part == PermitSet::kSource || part == PermitSet::kDisposal) foreign_site_permit = static_cast<int64_t>(zone / 4);
+  }
+  Track(state, AlarmType::kSiteWithoutPermit, foreign_site_permit != 0 && !in_site, fix,
+        AboutPermit(foreign_site_permit), out);
 
   Track(state, AlarmType::kOutsideHours, loaded && moving && !valid.empty() && !in_hours, fix,
         AboutPermit(valid.empty() ? 0 : valid.front()->id), out);

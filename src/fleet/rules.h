@@ -13,7 +13,9 @@
 //   outside_hours          moving loaded outside every approved time window;
 //   unloading_outside_disposal
 //                          load state (status bits 8–9) drops to empty outside
-//                          every disposal site of its valid permits.
+//                          every disposal site of its valid permits;
+//   site_without_permit    a known vehicle inside a construction or disposal
+//                          site of some permit, but of none of its own valid ones.
 // A condition raises an alarm when it begins and again only after it has
 // cleared (or escalated), so a truck parked off its route does not flood the
 // screen. Grace periods run on fix time (terminals back-fill blind-area fixes);
@@ -75,8 +77,15 @@ class PermitSet {
   geo::GeofenceIndex index_;
 };
 
-enum class AlarmType { kUnregisteredVehicle, kNoValidPermit, kOffCorridor, kOutsideHours, kUnloadingOutsideDisposal };
-inline constexpr int kAlarmTypeCount = 5;
+enum class AlarmType {
+  kUnregisteredVehicle,
+  kNoValidPermit,
+  kOffCorridor,
+  kOutsideHours,
+  kUnloadingOutsideDisposal,
+  kSiteWithoutPermit,
+};
+inline constexpr int kAlarmTypeCount = 6;
 std::string_view AlarmTypeName(AlarmType type);
 
 struct RuleConfig {

@@ -62,9 +62,9 @@ const RuleCase kCases[] = {
     {"unknown terminal raises once", 0, kNight, {{0, 100, 100, 30, true}, {30, 400, 100, 30, true}},
      {"unregistered_vehicle"}},
     {"vehicle without any permit drives loaded", 2, kNight,
-     {{0, 100, 100, 30, true}, {30, 400, 100, 30, true}}, {"no_valid_permit"}},
-    {"vehicle without permit, empty", 2, kNight, {{0, 100, 100, 30, false}}, {}},
-    {"expired permit", 3, kNight, {{0, 100, 100, 30, true}}, {"no_valid_permit"}},
+     {{0, 400, 100, 30, true}, {30, 700, 100, 30, true}}, {"no_valid_permit"}},
+    {"vehicle without permit, empty", 2, kNight, {{0, 400, 100, 30, false}}, {}},
+    {"expired permit", 3, kNight, {{0, 400, 100, 30, true}}, {"no_valid_permit"}},
     {"loaded in the morning", 1, kMorning, {{0, 1000, 100, 40, true}, {60, 1500, 100, 40, true}},
      {"outside_hours"}},
     {"empty in the morning", 1, kMorning, {{0, 1000, 100, 40, false}}, {}},
@@ -88,6 +88,10 @@ const RuleCase kCases[] = {
     {"unloads at the disposal site", 1, kNight, {{0, 5100, 150, 0, true}, {60, 5100, 150, 0, false}}, {}},
     {"unloads halfway", 1, kNight, {{0, 2500, 100, 0, true}, {60, 2500, 100, 0, false}},
      {"unloading_outside_disposal"}},
+    {"vehicle without permit drives into the construction site, empty", 2, kNight,
+     {{0, -100, 100, 3, false}, {30, 100, 100, 3, false}, {60, 120, 120, 0, false}}, {"site_without_permit"}},
+    {"expired permit, enters the disposal site", 3, kNight, {{0, 5100, 100, 3, false}}, {"site_without_permit"}},
+    {"own disposal site", 1, kNight, {{0, 5100, 100, 3, false}}, {}},
 };
 
 std::string Label(const Alarm& a) {
