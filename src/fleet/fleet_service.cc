@@ -23,7 +23,34 @@ std::string FleetAlarmEvent::ToJson() const { return AlarmJson(alarm, 0); }
 
 FleetService::FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options)
     : db_(db), bus_(bus), clock_(clock), options_(options), permits_(PermitSet::Build({})),
-      rules_(clock, options.rules), writer_(db, bus) {}
+      rules_(clock, options.rules), writer_(db, bus) {
+  if (options_.offline_sweep_ms > 0) {
+    sweeper_ = std::thread([this] {
+      std::unique_lock lock(sweep_mutex_);
+      while (!sweep_wake_.wait_for(lock, std::chrono::milliseconds(options_.offline_sweep_ms),
+                                   [this] { return sweep_stop_; })) {
+        lock.unlock();
+        SweepOffline();
+        lock.lock();
+      }
+    });
+  }
+}
+
+FleetService::~FleetService() {
+  {
+    std::lock_guard lock(sweep_mutex_);
+    sweep_stop_ = true;
+  }
+  sweep_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void FleetService::SweepOffline() {
+  std::lock_guard lock(mutex_);
+  std::vector<Alarm> alarms = rules_.Sweep();
+  if (!alarms.empty()) (void)writer_.Submit({}, std::move(alarms));
+}
 
 Status FleetService::ReloadPermits() {
   auto lease = db_.Acquire();

@@ -12,8 +12,10 @@
 // serialised by a mutex; the permit set is swapped atomically on Reload.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <unordered_map>
 
@@ -29,6 +31,9 @@ namespace sl::fleet {
 struct FleetOptions {
   bool strict_registration = false;
   RuleConfig rules;
+  // How often a background thread looks for silent terminals
+  // (terminal_offline); 0: no thread (call SweepOffline yourself).
+  int64_t offline_sweep_ms = 30'000;
 };
 
 struct FleetAlarmEvent {
@@ -43,6 +48,7 @@ std::string AlarmJson(const Alarm& alarm, int64_t id);
 class FleetService final : public TerminalSink {
  public:
   FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options = {});
+  ~FleetService() override;
 
   // Rebuilds the permit geofences from the store (at start and after a
   // permit changes).
@@ -56,6 +62,9 @@ class FleetService final : public TerminalSink {
   // Vehicle records are cached per terminal for a few seconds; a route that
   // registers a vehicle calls this so the next fix sees it at once.
   void InvalidateVehicles();
+  // Raises terminal_offline for terminals silent too long (stored and
+  // published like any alarm).
+  void SweepOffline();
   // Waits until every accepted fix is stored and its alarms published.
   void Flush() { writer_.Flush(); }
   uint64_t stored_fixes() const { return writer_.stored(); }
@@ -77,7 +86,11 @@ class FleetService final : public TerminalSink {
     int64_t expires_ms = 0;
   };
   std::unordered_map<std::string, CachedVehicle> vehicles_;
-  PositionWriter writer_;  // last: its thread stops before the rest goes
+  PositionWriter writer_;  // its thread stops before the rest goes
+  std::mutex sweep_mutex_;
+  std::condition_variable sweep_wake_;
+  bool sweep_stop_ = false;
+  std::thread sweeper_;  // last: joined first
 };
 
 }  // namespace sl::fleet

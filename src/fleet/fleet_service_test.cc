@@ -108,6 +108,10 @@ TEST_F(FleetServiceTest, RegisterAuthenticateReportAndAlarm) {
 
   service.Flush();
   EXPECT_EQ(alarms, std::vector<std::string>{"off_corridor"});
+  clock_.Advance(11 * 60'000);  // silent for eleven minutes
+  service.SweepOffline();
+  service.Flush();
+  EXPECT_EQ(alarms.back(), "terminal_offline");
   auto lease = db_->Acquire();
   auto fixes = QueryPositions(*lease, "013511221122", kNight - 1, kNight + 3'600'000, 100);
   ASSERT_TRUE(fixes.ok());

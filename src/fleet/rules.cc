@@ -26,6 +26,7 @@ std::string_view AlarmTypeName(AlarmType type) {
     case AlarmType::kOutsideHours: return "outside_hours";
     case AlarmType::kUnloadingOutsideDisposal: return "unloading_outside_disposal";
     case AlarmType::kSiteWithoutPermit: return "site_without_permit";
+    case AlarmType::kTerminalOffline: return "terminal_offline";
   }
   return "unknown";
 }
@@ -72,6 +73,18 @@ void AlarmRules::Track(TerminalState& state, AlarmType type, bool on, const FixI
   active = on;
 }
 
+std::vector<Alarm> AlarmRules::Sweep() {
+  std::vector<Alarm> out;
+  const int64_t now = clock_.NowMs();
+  for (auto& [phone, state] : terminals_) {
+    if (!state.has_load) continue;
+    // Reported at the last known position, with the time of the last fix.
+    Track(state, AlarmType::kTerminalOffline, now - state.last_seen_ms > config_.offline_after_ms, state.last_fix, {},
+          out);
+  }
+  return out;
+}
+
 std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput& fix) {
   std::vector<Alarm> out;
   TerminalState& state = terminals_[fix.phone];
@@ -81,6 +94,9 @@ std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput
   const bool unloaded_now = state.has_load && state.was_loaded && !loaded;
   state.has_load = true;
   state.was_loaded = loaded;
+  state.last_seen_ms = clock_.NowMs();
+  state.last_fix = fix;
+  Track(state, AlarmType::kTerminalOffline, false, fix, {}, out);
 
   Track(state, AlarmType::kUnregisteredVehicle, fix.vehicle_id == 0, fix, {}, out);
   if (fix.vehicle_id == 0) return out;

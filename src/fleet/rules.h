@@ -15,7 +15,9 @@
 //                          load state (status bits 8–9) drops to empty outside
 //                          every disposal site of its valid permits;
 //   site_without_permit    a known vehicle inside a construction or disposal
-//                          site of some permit, but of none of its own valid ones.
+//                          site of some permit, but of none of its own valid ones;
+//   terminal_offline       no fix received for offline_after_ms (platform
+//                          clock), found by Sweep(); the next fix clears it.
 // A condition raises an alarm when it begins and again only after it has
 // cleared (or escalated), so a truck parked off its route does not flood the
 // screen. Grace periods run on fix time (terminals back-fill blind-area fixes);
@@ -84,8 +86,9 @@ enum class AlarmType {
   kOutsideHours,
   kUnloadingOutsideDisposal,
   kSiteWithoutPermit,
+  kTerminalOffline,
 };
-inline constexpr int kAlarmTypeCount = 6;
+inline constexpr int kAlarmTypeCount = 7;
 std::string_view AlarmTypeName(AlarmType type);
 
 struct RuleConfig {
@@ -93,6 +96,7 @@ struct RuleConfig {
   int64_t off_corridor_grace_ms = 60'000;
   double off_corridor_tier2_m = 500;
   double moving_kmh = 5;                  // slower counts as standing
+  int64_t offline_after_ms = 10 * 60'000;
 };
 
 struct FixInput {
@@ -122,6 +126,9 @@ class AlarmRules {
 
   // Alarms this fix raises (often none).
   std::vector<Alarm> Evaluate(const PermitSet& permits, const FixInput& fix);
+  // terminal_offline alarms for terminals silent for offline_after_ms by the
+  // clock now; call periodically.
+  std::vector<Alarm> Sweep();
 
  private:
   struct TerminalState {
@@ -130,6 +137,8 @@ class AlarmRules {
     int64_t off_since_ms = -1;
     bool has_load = false;
     bool was_loaded = false;
+    int64_t last_seen_ms = 0;  // platform clock at the last fix
+    FixInput last_fix;
   };
   // Raises `type` if it was not active; clears it when `on` is false.
   void Track(TerminalState& state, AlarmType type, bool on, const FixInput& fix, Alarm alarm,

@@ -135,6 +135,30 @@ TEST(FleetRules, OffCorridorReportsPermitAndDistance) {
   EXPECT_NEAR(alarms[0].distance_m, 250, 1);  // 300 m from the line, 50 m buffer
 }
 
+TEST(FleetRules, TerminalOfflineAfterSilenceClearsOnNextFix) {
+  auto permits = Permits();
+  ManualClock clock(kNight);
+  RuleConfig config;
+  config.offline_after_ms = 600'000;
+  AlarmRules rules(clock, config);
+  const geo::LonLat ll = kLocal.ToLonLat({1000, 100});
+  const FixInput fix{"013511221122", 1, kNight, ll.lon, ll.lat, 40, 3u << 8};
+  EXPECT_TRUE(rules.Sweep().empty());  // never seen: nothing to miss
+  EXPECT_TRUE(rules.Evaluate(*permits, fix).empty());
+  clock.Advance(600'000);
+  EXPECT_TRUE(rules.Sweep().empty());  // exactly at the limit
+  clock.Advance(1);
+  std::vector<Alarm> offline = rules.Sweep();
+  ASSERT_EQ(offline.size(), 1u);
+  EXPECT_EQ(offline[0].type, AlarmType::kTerminalOffline);
+  EXPECT_EQ(offline[0].time_ms, kNight);  // of the last fix
+  EXPECT_EQ(offline[0].raised_ms, clock.NowMs());
+  EXPECT_TRUE(rules.Sweep().empty());  // raised once
+  EXPECT_TRUE(rules.Evaluate(*permits, fix).empty());
+  clock.Advance(600'001);
+  EXPECT_EQ(rules.Sweep().size(), 1u);  // silent again: raised again
+}
+
 TEST(FleetRules, TimeWindowWrapsMidnight) {
   TimeWindow night{20 * 60, 6 * 60};
   EXPECT_TRUE(night.Contains(23 * 60));
