@@ -122,7 +122,8 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
     rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
                     f.status, blind_area});
     std::vector<Alarm> raised =
-        rules_.Evaluate(*permits_, {phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status});
+        rules_.Evaluate(*permits_, {phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status, f.io_status,
+                                    f.ext_signal});
     alarms.insert(alarms.end(), raised.begin(), raised.end());
   }
   return writer_.Submit(std::move(rows), std::move(alarms));

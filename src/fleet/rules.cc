@@ -27,6 +27,7 @@ std::string_view AlarmTypeName(AlarmType type) {
     case AlarmType::kUnloadingOutsideDisposal: return "unloading_outside_disposal";
     case AlarmType::kSiteWithoutPermit: return "site_without_permit";
     case AlarmType::kTerminalOffline: return "terminal_offline";
+    case AlarmType::kUncoveredWhileLoaded: return "uncovered_while_loaded";
   }
   return "unknown";
 }
@@ -136,6 +137,20 @@ std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput
   }
   Track(state, AlarmType::kSiteWithoutPermit, foreign_site_permit != 0 && !in_site, fix,
         AboutPermit(foreign_site_permit), out);
+
+  // The cover: nullopt when this terminal does not report the mapped signal.
+  std::optional<bool> cover_open;
+  const RuleConfig::CoverSignal& cover = config_.cover;
+  std::optional<uint64_t> word;
+  switch (cover.source) {
+    case RuleConfig::CoverSignal::Source::kNone: break;
+    case RuleConfig::CoverSignal::Source::kStatus: word = fix.status; break;
+    case RuleConfig::CoverSignal::Source::kIoStatus: if (fix.io_status) word = *fix.io_status; break;
+    case RuleConfig::CoverSignal::Source::kExtSignal: if (fix.ext_signal) word = *fix.ext_signal; break;
+  }
+  if (word) cover_open = (((*word >> cover.bit) & 1) != 0) != cover.set_means_closed;
+  Track(state, AlarmType::kUncoveredWhileLoaded, loaded && moving && cover_open.value_or(false), fix,
+        AboutPermit(valid.empty() ? 0 : valid.front()->id), out);
 
   Track(state, AlarmType::kOutsideHours, loaded && moving && !valid.empty() && !in_hours, fix,
         AboutPermit(valid.empty() ? 0 : valid.front()->id), out);

@@ -17,7 +17,9 @@
 //   site_without_permit    a known vehicle inside a construction or disposal
 //                          site of some permit, but of none of its own valid ones;
 //   terminal_offline       no fix received for offline_after_ms (platform
-//                          clock), found by Sweep(); the next fix clears it.
+//                          clock), found by Sweep(); the next fix clears it;
+//   uncovered_while_loaded moving loaded with the body cover open, where the
+//                          deployment maps a cover sensor (RuleConfig::cover).
 // A condition raises an alarm when it begins and again only after it has
 // cleared (or escalated), so a truck parked off its route does not flood the
 // screen. Grace periods run on fix time (terminals back-fill blind-area fixes);
@@ -30,6 +32,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -87,8 +90,9 @@ enum class AlarmType {
   kUnloadingOutsideDisposal,
   kSiteWithoutPermit,
   kTerminalOffline,
+  kUncoveredWhileLoaded,
 };
-inline constexpr int kAlarmTypeCount = 7;
+inline constexpr int kAlarmTypeCount = 8;
 std::string_view AlarmTypeName(AlarmType type);
 
 struct RuleConfig {
@@ -97,6 +101,14 @@ struct RuleConfig {
   double off_corridor_tier2_m = 500;
   double moving_kmh = 5;                  // slower counts as standing
   int64_t offline_after_ms = 10 * 60'000;
+  // Where the terminal reports the body cover (vendors differ): a bit of the
+  // status word, of additional item 0x2A (IO status) or of 0x25 (extended
+  // signals). kNone: no cover sensor, the rule is off.
+  struct CoverSignal {
+    enum class Source { kNone, kStatus, kIoStatus, kExtSignal } source = Source::kNone;
+    int bit = 0;
+    bool set_means_closed = true;
+  } cover;
 };
 
 struct FixInput {
@@ -106,6 +118,8 @@ struct FixInput {
   double lon = 0, lat = 0;
   double speed_kmh = 0;
   uint32_t status = 0;     // JT/T 808 status bits
+  std::optional<uint16_t> io_status;   // additional item 0x2A
+  std::optional<uint32_t> ext_signal;  // additional item 0x25
 };
 
 struct Alarm {

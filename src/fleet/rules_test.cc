@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/time.h"
 
 namespace sl::fleet {
@@ -110,7 +112,7 @@ TEST(FleetRules, Table) {
       clock.Set(c.start_ms + s.at_s * 1000 + 500);  // received half a second later
       const geo::LonLat ll = kLocal.ToLonLat({s.x, s.y});
       FixInput fix{"013511221122", c.vehicle, c.start_ms + s.at_s * 1000, ll.lon, ll.lat, s.kmh,
-                   s.loaded ? 3u << 8 : 0u};
+                   s.loaded ? 3u << 8 : 0u, {}, {}};
       for (const Alarm& a : rules.Evaluate(*permits, fix)) {
         got.push_back(Label(a));
         EXPECT_EQ(a.raised_ms, clock.NowMs()) << c.name;
@@ -128,7 +130,7 @@ TEST(FleetRules, OffCorridorReportsPermitAndDistance) {
   std::vector<Alarm> alarms;
   for (int64_t t : {0, 90}) {
     const geo::LonLat ll = kLocal.ToLonLat({1000, 400});
-    alarms = rules.Evaluate(*permits, {"013511221122", 1, kNight + t * 1000, ll.lon, ll.lat, 40, 3u << 8});
+    alarms = rules.Evaluate(*permits, {"013511221122", 1, kNight + t * 1000, ll.lon, ll.lat, 40, 3u << 8, {}, {}});
   }
   ASSERT_EQ(alarms.size(), 1u);
   EXPECT_EQ(alarms[0].permit_id, 7);
@@ -142,7 +144,7 @@ TEST(FleetRules, TerminalOfflineAfterSilenceClearsOnNextFix) {
   config.offline_after_ms = 600'000;
   AlarmRules rules(clock, config);
   const geo::LonLat ll = kLocal.ToLonLat({1000, 100});
-  const FixInput fix{"013511221122", 1, kNight, ll.lon, ll.lat, 40, 3u << 8};
+  const FixInput fix{"013511221122", 1, kNight, ll.lon, ll.lat, 40, 3u << 8, {}, {}};
   EXPECT_TRUE(rules.Sweep().empty());  // never seen: nothing to miss
   EXPECT_TRUE(rules.Evaluate(*permits, fix).empty());
   clock.Advance(600'000);
@@ -157,6 +159,45 @@ TEST(FleetRules, TerminalOfflineAfterSilenceClearsOnNextFix) {
   EXPECT_TRUE(rules.Evaluate(*permits, fix).empty());
   clock.Advance(600'001);
   EXPECT_EQ(rules.Sweep().size(), 1u);  // silent again: raised again
+}
+
+// The cover sensor as three vendors wire it; a terminal that does not report
+// the mapped item never raises.
+TEST(FleetRules, UncoveredWhileLoadedPerSignalMapping) {
+  using Source = RuleConfig::CoverSignal::Source;
+  struct Case {
+    const char* name;
+    RuleConfig::CoverSignal cover;
+    uint32_t status;
+    std::optional<uint16_t> io;
+    std::optional<uint32_t> ext;
+    double kmh;
+    bool want;
+  };
+  const uint32_t kLoaded = 3u << 8;
+  const Case cases[] = {
+      {"no sensor mapped", {Source::kNone, 0, true}, kLoaded, {}, {}, 40, false},
+      {"IO bit 3 set = closed, set", {Source::kIoStatus, 3, true}, kLoaded, 1u << 3, {}, 40, false},
+      {"IO bit 3 set = closed, clear", {Source::kIoStatus, 3, true}, kLoaded, 0, {}, 40, true},
+      {"IO mapped but item absent", {Source::kIoStatus, 3, true}, kLoaded, {}, {}, 40, false},
+      {"IO open but empty truck", {Source::kIoStatus, 3, true}, 0, 0, {}, 40, false},
+      {"IO open but standing", {Source::kIoStatus, 3, true}, kLoaded, 0, {}, 0, false},
+      {"extended signal bit 10 set = open", {Source::kExtSignal, 10, false}, kLoaded, {}, 1u << 10, 40, true},
+      {"status bit 12 (door locked) as cover", {Source::kStatus, 12, true}, kLoaded | (1u << 12), {}, {}, 40, false},
+  };
+  auto permits = Permits();
+  const geo::LonLat ll = kLocal.ToLonLat({1000, 100});
+  for (const Case& c : cases) {
+    ManualClock clock(kNight);
+    RuleConfig config;
+    config.cover = c.cover;
+    AlarmRules rules(clock, config);
+    std::vector<Alarm> alarms =
+        rules.Evaluate(*permits, {"013511221122", 1, kNight, ll.lon, ll.lat, c.kmh, c.status, c.io, c.ext});
+    const bool raised = std::any_of(alarms.begin(), alarms.end(),
+                                    [](const Alarm& a) { return a.type == AlarmType::kUncoveredWhileLoaded; });
+    EXPECT_EQ(raised, c.want) << c.name;
+  }
 }
 
 TEST(FleetRules, TimeWindowWrapsMidnight) {
