@@ -37,6 +37,10 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   options.server.listen = config.Get("server.http").value_or("127.0.0.1:8080");
   options.server.web_root = config.Get("server.web_root").value_or("");
   options.jt808_listen = config.Get("fleet.jt808").value_or("127.0.0.1:6808");
+  SL_ASSIGN_OR_RETURN(auto strict, config.GetBool("fleet.strict_registration"));
+  options.fleet.strict_registration = strict.value_or(false);
+  SL_ASSIGN_OR_RETURN(options.fleet.rules.cover,
+                      fleet::ParseCoverSignal(config.Get("fleet.cover_signal").value_or(""), "fleet.cover_signal"));
   options.ledger_origin = config.Get("ledger.origin").value_or(options.ledger_origin);
   SL_ASSIGN_OR_RETURN(auto threads, config.GetInt("server.threads"));
   const int default_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));

@@ -32,6 +32,31 @@ std::string_view AlarmTypeName(AlarmType type) {
   return "unknown";
 }
 
+Result<RuleConfig::CoverSignal> ParseCoverSignal(std::string_view text, const std::string& field) {
+  using Source = RuleConfig::CoverSignal::Source;
+  RuleConfig::CoverSignal cover;
+  if (text.empty() || text == "none") return cover;
+  const std::string bad = field + " must look like status:12, io:3 or ext:10, optionally followed by :open";
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return Error::BadRequest(bad, field);
+  const std::string_view source = text.substr(0, colon);
+  std::string_view rest = text.substr(colon + 1);
+  if (rest.size() > 5 && rest.substr(rest.size() - 5) == ":open") {
+    cover.set_means_closed = false;
+    rest.remove_suffix(5);
+  }
+  if (source == "status") cover.source = Source::kStatus;
+  else if (source == "io") cover.source = Source::kIoStatus;
+  else if (source == "ext") cover.source = Source::kExtSignal;
+  else return Error::BadRequest(bad, field);
+  const int limit = cover.source == Source::kIoStatus ? 15 : 31;
+  if (rest.empty() || rest.size() > 2 || rest.find_first_not_of("0123456789") != std::string_view::npos)
+    return Error::BadRequest(bad, field);
+  cover.bit = std::stoi(std::string(rest));
+  if (cover.bit > limit) return Error::BadRequest(field + ": bit " + std::to_string(cover.bit) + " is out of range", field);
+  return cover;
+}
+
 std::shared_ptr<const PermitSet> PermitSet::Build(std::vector<Permit> permits, geo::GeofenceOptions options) {
   auto set = std::make_shared<PermitSet>();
   std::vector<geo::Zone> zones;

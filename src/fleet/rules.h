@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/result.h"
 #include "geo/geofence.h"
 
 namespace sl::fleet {
@@ -110,6 +111,11 @@ struct RuleConfig {
     bool set_means_closed = true;
   } cover;
 };
+
+// "status:12", "io:3", "ext:10" (the bit set means the cover is closed), with
+// ":open" appended when the set bit means open; "" or "none" turns the rule
+// off. Error names `field`.
+Result<RuleConfig::CoverSignal> ParseCoverSignal(std::string_view text, const std::string& field);
 
 struct FixInput {
   std::string phone;       // terminal

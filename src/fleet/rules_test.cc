@@ -200,6 +200,35 @@ TEST(FleetRules, UncoveredWhileLoadedPerSignalMapping) {
   }
 }
 
+TEST(FleetRules, CoverSignalConfiguration) {
+  using Source = RuleConfig::CoverSignal::Source;
+  struct Case {
+    const char* text;
+    bool ok;
+    Source source;
+    int bit;
+    bool set_means_closed;
+  };
+  const Case cases[] = {
+      {"", true, Source::kNone, 0, true},          {"none", true, Source::kNone, 0, true},
+      {"status:12", true, Source::kStatus, 12, true}, {"io:3", true, Source::kIoStatus, 3, true},
+      {"ext:10:open", true, Source::kExtSignal, 10, false}, {"io:16", false, Source::kNone, 0, true},
+      {"door:1", false, Source::kNone, 0, true},   {"status", false, Source::kNone, 0, true},
+      {"status:x", false, Source::kNone, 0, true},
+  };
+  for (const Case& c : cases) {
+    auto cover = ParseCoverSignal(c.text, "fleet.cover_signal");
+    ASSERT_EQ(cover.ok(), c.ok) << c.text;
+    if (!c.ok) {
+      EXPECT_EQ(cover.error().field, "fleet.cover_signal");
+      continue;
+    }
+    EXPECT_EQ(cover->source, c.source) << c.text;
+    EXPECT_EQ(cover->bit, c.bit) << c.text;
+    EXPECT_EQ(cover->set_means_closed, c.set_means_closed) << c.text;
+  }
+}
+
 TEST(FleetRules, TimeWindowWrapsMidnight) {
   TimeWindow night{20 * 60, 6 * 60};
   EXPECT_TRUE(night.Contains(23 * 60));
