@@ -36,16 +36,16 @@ std::string Metrics(const SystemDeps& deps) {
     counter("sightline_http_responses_5xx_total", "Responses with a 5xx status.", "counter", s.responses_5xx);
     counter("sightline_http_connections_open", "Open client connections.", "gauge", s.connections_open);
     counter("sightline_http_streams_open", "Open live event streams.", "gauge", s.streams_open);
-    counter("sightline_http_timeouts_total", "Connections closed by a header, idle or write timeout.", "counter",
+    counter("sightline_http_timeouts_total", "Connections closed by a header or write timeout (idle keep-alive closes not counted).", "counter",
             s.timeouts_total);
     out += "# HELP sightline_http_request_duration_seconds Time from request read to response written.\n"
            "# TYPE sightline_http_request_duration_seconds histogram\n";
     for (size_t i = 0; i < s.latency_bounds.size() && i < s.latency_counts.size(); ++i)
       out += "sightline_http_request_duration_seconds_bucket{le=\"" + json::FormatFixed(s.latency_bounds[i], 3) +
              "\"} " + std::to_string(s.latency_counts[i]) + "\n";
-    out += "sightline_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(s.requests_total) + "\n";
+    out += "sightline_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(s.latency_count) + "\n";
     out += "sightline_http_request_duration_seconds_sum " + json::FormatFixed(s.latency_sum_seconds, 6) + "\n";
-    out += "sightline_http_request_duration_seconds_count " + std::to_string(s.requests_total) + "\n";
+    out += "sightline_http_request_duration_seconds_count " + std::to_string(s.latency_count) + "\n";
   }
   if (deps.extra_metrics) out += deps.extra_metrics();
   return out;
