@@ -27,7 +27,8 @@ ms_now() { date +%s%3N; }
 
 echo "== Micro benchmarks"
 if [ -x "$BUILD/micro_bench" ]; then
-  "$BUILD/micro_bench" --benchmark_min_time=0.2
+  # SIGHTLINE_BENCH_FILTER picks benchmarks by regex (all by default).
+  "$BUILD/micro_bench" --benchmark_min_time=0.2 --benchmark_filter="${SIGHTLINE_BENCH_FILTER:-.}"
 fi
 
 echo "== Demo city generation (SQLite)"
