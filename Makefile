@@ -14,6 +14,7 @@ test: bootstrap build web
 
 bench: bootstrap build web
 	scripts/bench.sh "$(BUILD)"
+	scripts/bench-jt808.sh "$(BUILD)"
 
 bootstrap:
 	@scripts/bootstrap.sh
