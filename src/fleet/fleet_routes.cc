@@ -197,6 +197,39 @@ Result<Reply> Positions(store::Database& db, const Clock& clock, net::Request& r
   return Reply::Ok(out + "]}");
 }
 
+// The latest position of every terminal heard from since the server started,
+// as a GeoJSON FeatureCollection, with the screen's counts: online (a fix in
+// the last 10 minutes), loaded (online, half or full) and alarms_today (alarms
+// raised since midnight, +08:00).
+Result<Reply> Live(store::Database& db, const Clock& clock, FleetService& fleet) {
+  const int64_t now = clock.NowMs();
+  constexpr int64_t kChinaOffsetMs = 8LL * 3600 * 1000;
+  const int64_t midnight = (now + kChinaOffsetMs) / kDayMs * kDayMs - kChinaOffsetMs;
+  int64_t alarms_today = 0;
+  {
+    auto lease = db.Acquire();
+    SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT COUNT(*) AS n FROM fleet_alarms WHERE time_ms >= ?",
+                                                  {midnight}));
+    if (row) alarms_today = row->i64("n");
+  }
+  int64_t online = 0, loaded = 0;
+  std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
+  bool first = true;
+  for (const LivePosition& p : fleet.LatestPositions()) {
+    if (!first) out += ",";
+    first = false;
+    out += "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + json::FormatFixed(p.lon, 6) +
+           "," + json::FormatFixed(p.lat, 6) + "]},\"properties\":" + LivePositionJson(p) + "}";
+    if (now - p.received_ms <= 10 * 60'000) {
+      ++online;
+      if (p.load == jt808::LoadState::kHalf || p.load == jt808::LoadState::kFull) ++loaded;
+    }
+  }
+  out += "],\"online\":" + std::to_string(online) + ",\"loaded\":" + std::to_string(loaded) +
+         ",\"alarms_today\":" + std::to_string(alarms_today) + "}";
+  return Reply::Ok(std::move(out));
+}
+
 }  // namespace
 
 void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus, const Clock& clock,
@@ -220,6 +253,9 @@ void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus
     if (auto type = r.query_param("type"); type && !type->empty()) filter.Add("type = ?", {*type});
     if (auto phone = r.query_param("phone"); phone && !phone->empty()) filter.Add("phone = ?", {*phone});
     return List(db, r, "*", "fleet_alarms", filter, "time_ms DESC, id DESC", AlarmRowJson);
+  });
+  api.Json("GET", "/api/v1/fleet/live", "fleet.read", [&db, &clock, &fleet](net::Request&, const Principal&) {
+    return Live(db, clock, fleet);
   });
   api.Json("GET", "/api/v1/fleet/terminals/{phone}/positions", "fleet.read",
            [&db, &clock](net::Request& r, const Principal&) { return Positions(db, clock, r); });

@@ -7,6 +7,9 @@
 //        of the terminal's BCD field (shorter numbers are left-padded with
 //        zeros to 12 digits, as the 2013 header carries them). Default window:
 //        the 24 hours before `to` (default now).
+//   GET  live                                          (fleet.read) → GeoJSON
+//        FeatureCollection of the latest position of every terminal heard
+//        from since the server started, plus online, loaded, alarms_today.
 // A new permit reloads the permit geofences of `fleet`.
 #pragma once
 

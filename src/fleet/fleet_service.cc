@@ -1,5 +1,7 @@
 #include "fleet/fleet_service.h"
 
+#include <algorithm>
+
 #include "common/crypto.h"
 #include "common/json.h"
 #include "common/time.h"
@@ -21,6 +23,38 @@ std::string AlarmJson(const Alarm& a, int64_t id) {
 
 std::string FleetAlarmEvent::ToJson() const { return AlarmJson(alarm, 0); }
 
+const char* LoadStateName(jt808::LoadState load) {
+  switch (load) {
+    case jt808::LoadState::kEmpty: return "empty";
+    case jt808::LoadState::kHalf: return "half";
+    case jt808::LoadState::kFull: return "full";
+    default: return "unknown";
+  }
+}
+
+std::string LivePositionJson(const LivePosition& p) {
+  std::string out = "{\"phone\":\"" + p.phone + "\",\"plate\":" + json::Serialize(boost::json::value(p.plate));
+  out += ",\"vehicle_id\":" + (p.vehicle_id ? std::to_string(p.vehicle_id) : std::string("null"));
+  out += ",\"time\":\"" + FormatIso8601China(p.time_ms) + "\"";
+  out += ",\"lon\":" + json::FormatFixed(p.lon, 6) + ",\"lat\":" + json::FormatFixed(p.lat, 6);
+  out += ",\"speed_kmh\":" + json::FormatFixed(p.speed_kmh, 1) + ",\"direction\":" + std::to_string(p.direction);
+  out += ",\"load\":\"" + std::string(LoadStateName(p.load)) + "\",\"alarm\":" + (p.alarm ? "true" : "false") + "}";
+  return out;
+}
+
+std::string FleetPositionsEvent::ToJson() const {
+  std::string out = "{\"positions\":[";
+  for (size_t i = 0; i < positions.size(); ++i) {
+    if (i) out += ",";
+    out += LivePositionJson(positions[i]);
+  }
+  return out + "]}";
+}
+
+namespace {
+constexpr int64_t kAlarmFlagMs = 10 * 60'000;
+}
+
 FleetService::FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options)
     : db_(db), bus_(bus), clock_(clock), options_(options), permits_(PermitSet::Build({})),
       rules_(clock, options.rules), writer_(db, bus) {
@@ -35,6 +69,17 @@ FleetService::FleetService(store::Database& db, EventBus& bus, const Clock& cloc
       }
     });
   }
+  if (options_.positions_publish_ms > 0) {
+    publisher_ = std::thread([this] {
+      std::unique_lock lock(sweep_mutex_);
+      while (!sweep_wake_.wait_for(lock, std::chrono::milliseconds(options_.positions_publish_ms),
+                                   [this] { return sweep_stop_; })) {
+        lock.unlock();
+        PublishPositions();
+        lock.lock();
+      }
+    });
+  }
 }
 
 FleetService::~FleetService() {
@@ -43,7 +88,38 @@ FleetService::~FleetService() {
     sweep_stop_ = true;
   }
   sweep_wake_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
   if (sweeper_.joinable()) sweeper_.join();
+}
+
+std::vector<LivePosition> FleetService::LatestPositions() const {
+  std::vector<LivePosition> out;
+  const int64_t now = clock_.NowMs();
+  std::lock_guard lock(live_mutex_);
+  out.reserve(latest_.size());
+  for (const auto& [phone, p] : latest_) {
+    out.push_back(p);
+    if (!out.back().alarm && p.last_alarm_ms >= 0 && now - p.last_alarm_ms < kAlarmFlagMs) out.back().alarm = true;
+  }
+  std::sort(out.begin(), out.end(), [](const LivePosition& a, const LivePosition& b) { return a.phone < b.phone; });
+  return out;
+}
+
+void FleetService::PublishPositions() {
+  FleetPositionsEvent event;
+  {
+    std::lock_guard lock(live_mutex_);
+    if (moved_.empty()) return;
+    event.positions.reserve(moved_.size());
+    for (const std::string& phone : moved_) {
+      auto it = latest_.find(phone);
+      if (it != latest_.end()) event.positions.push_back(it->second);
+    }
+    moved_.clear();
+  }
+  std::sort(event.positions.begin(), event.positions.end(),
+            [](const LivePosition& a, const LivePosition& b) { return a.phone < b.phone; });
+  bus_.Publish(std::move(event));
 }
 
 void FleetService::SweepOffline() {
@@ -96,28 +172,34 @@ void FleetService::InvalidateVehicles() {
   vehicles_.clear();
 }
 
-int64_t FleetService::VehicleIdOf(const std::string& phone) {
+FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone) {
   const int64_t now = clock_.NowMs();
   {
     std::lock_guard lock(mutex_);
     auto it = vehicles_.find(phone);
-    if (it != vehicles_.end() && it->second.expires_ms > now) return it->second.id;
+    if (it != vehicles_.end() && it->second.expires_ms > now) return it->second;
   }
   auto lease = db_.Acquire();
   auto vehicle = VehicleByPhone(*lease, phone);
-  const int64_t id = vehicle.ok() && *vehicle ? (*vehicle)->id : 0;
+  CachedVehicle cached;
+  if (vehicle.ok() && *vehicle) {
+    cached.id = (*vehicle)->id;
+    cached.plate = (*vehicle)->plate;
+  }
+  cached.expires_ms = now + 10'000;
   std::lock_guard lock(mutex_);
-  vehicles_[phone] = {id, now + 10'000};
-  return id;
+  vehicles_[phone] = cached;
+  return cached;
 }
 
 bool FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
   const int64_t now = clock_.NowMs();
-  const int64_t vehicle_id = VehicleIdOf(phone);
+  const CachedVehicle vehicle = VehicleOf(phone);
+  const int64_t vehicle_id = vehicle.id;
   std::vector<PositionRecord> rows;
   std::vector<Alarm> alarms;
   rows.reserve(fixes.size());
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   for (const jt808::Location& f : fixes) {
     rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
                     f.status, blind_area});
@@ -125,6 +207,34 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
         rules_.Evaluate(*permits_, {phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status, f.io_status,
                                     f.ext_signal});
     alarms.insert(alarms.end(), raised.begin(), raised.end());
+  }
+  lock.unlock();
+  if (!fixes.empty()) {
+    // The newest fix of the batch (blind-area uploads can be older than what
+    // the screen already shows: those never move the truck back).
+    const jt808::Location* newest = &fixes.front();
+    for (const jt808::Location& f : fixes)
+      if (f.time_ms >= newest->time_ms) newest = &f;
+    std::lock_guard live(live_mutex_);
+    LivePosition& p = latest_[phone];
+    if (p.phone.empty() || newest->time_ms >= p.time_ms) {
+      p.phone = phone;
+      p.plate = vehicle.plate;
+      p.vehicle_id = vehicle_id;
+      p.time_ms = newest->time_ms;
+      p.received_ms = now;
+      p.lon = newest->lon;
+      p.lat = newest->lat;
+      p.speed_kmh = newest->speed_kmh;
+      p.direction = newest->direction;
+      p.load = jt808::LoadStateOf(newest->status);
+      p.alarm = newest->alarm != 0;
+      if (!alarms.empty()) p.last_alarm_ms = now;
+      if (!p.alarm && p.last_alarm_ms >= 0 && now - p.last_alarm_ms < kAlarmFlagMs) p.alarm = true;
+      moved_.insert(phone);
+    } else if (!alarms.empty()) {
+      p.last_alarm_ms = now;
+    }
   }
   return writer_.Submit(std::move(rows), std::move(alarms));
 }

@@ -18,10 +18,13 @@
 #include <thread>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "fleet/position_writer.h"
+#include "fleet/jt808/messages.h"
 #include "fleet/rules.h"
 #include "fleet/terminal_session.h"
 #include "store/db.h"
@@ -34,6 +37,38 @@ struct FleetOptions {
   // How often a background thread looks for silent terminals
   // (terminal_offline); 0: no thread (call SweepOffline yourself).
   int64_t offline_sweep_ms = 30'000;
+  // How often the latest position of each vehicle that moved is published
+  // (FleetPositionsEvent, "fleet.positions"); 0: no thread (call
+  // PublishPositions yourself).
+  int64_t positions_publish_ms = 1'000;
+};
+
+// The latest position of one terminal, kept in memory for the big screen.
+struct LivePosition {
+  std::string phone;
+  std::string plate;       // from the vehicle record; empty for an unknown terminal
+  int64_t vehicle_id = 0;  // 0: no vehicle record
+  int64_t time_ms = 0;     // the fix's time
+  int64_t received_ms = 0; // platform clock
+  double lon = 0, lat = 0;
+  double speed_kmh = 0;
+  int direction = 0;
+  jt808::LoadState load = jt808::LoadState::kEmpty;
+  bool alarm = false;      // terminal alarm bits set, or a rule alarm in the last 10 minutes
+  int64_t last_alarm_ms = -1;
+};
+
+// {"phone","plate","vehicle_id","time","lon","lat","speed_kmh","direction","load","alarm"}
+// with lon/lat to 6 decimals; load is "empty", "half", "full" or "unknown".
+std::string LivePositionJson(const LivePosition& p);
+const char* LoadStateName(jt808::LoadState load);
+
+// At most once per positions_publish_ms: the latest position of each vehicle
+// that moved (sent a fix) since the last event.
+struct FleetPositionsEvent {
+  static constexpr const char* kType = "fleet.positions";
+  std::vector<LivePosition> positions;
+  std::string ToJson() const;
 };
 
 struct FleetAlarmEvent {
@@ -67,12 +102,21 @@ class FleetService final : public TerminalSink {
   void SweepOffline();
   // Waits until every accepted fix is stored and its alarms published.
   void Flush() { writer_.Flush(); }
+  // The latest position of every terminal heard from since the server started.
+  std::vector<LivePosition> LatestPositions() const;
+  // Publishes the positions changed since the last call (nothing if none).
+  void PublishPositions();
   uint64_t stored_fixes() const { return writer_.stored(); }
   uint64_t store_errors() const { return writer_.failed(); }
 
  private:
   std::shared_ptr<const PermitSet> permits() const;
-  int64_t VehicleIdOf(const std::string& phone);
+  struct CachedVehicle {
+    int64_t id = 0;  // 0: no vehicle record
+    std::string plate;
+    int64_t expires_ms = 0;
+  };
+  CachedVehicle VehicleOf(const std::string& phone);
 
   store::Database& db_;
   EventBus& bus_;
@@ -81,16 +125,16 @@ class FleetService final : public TerminalSink {
   mutable std::mutex mutex_;  // guards permits_, rules_ and vehicles_
   std::shared_ptr<const PermitSet> permits_;
   AlarmRules rules_;
-  struct CachedVehicle {
-    int64_t id = 0;  // 0: no vehicle record
-    int64_t expires_ms = 0;
-  };
   std::unordered_map<std::string, CachedVehicle> vehicles_;
+  mutable std::mutex live_mutex_;  // guards latest_ and moved_
+  std::unordered_map<std::string, LivePosition> latest_;
+  std::unordered_set<std::string> moved_;  // phones with a fix since the last event
   PositionWriter writer_;  // its thread stops before the rest goes
   std::mutex sweep_mutex_;
   std::condition_variable sweep_wake_;
   bool sweep_stop_ = false;
-  std::thread sweeper_;  // last: joined first
+  std::thread sweeper_;    // last: joined first
+  std::thread publisher_;  // shares sweep_mutex_/sweep_wake_/sweep_stop_
 };
 
 }  // namespace sl::fleet

@@ -186,5 +186,52 @@ TEST_F(FleetServiceTest, AnotherPhoneOnAnAuthenticatedConnectionIsRefused) {
   EXPECT_EQ(session.stats().refused, 1u);
 }
 
+TEST_F(FleetServiceTest, PublishesLatestPositionsOfVehiclesThatMoved) {
+  FleetOptions options;
+  options.offline_sweep_ms = 0;
+  options.positions_publish_ms = 0;
+  FleetService service(*db_, bus_, clock_, options);
+  std::vector<std::string> events;
+  bus_.Subscribe<FleetPositionsEvent>([&](const FleetPositionsEvent& e) { events.push_back(e.ToJson()); });
+  service.PublishPositions();
+  EXPECT_TRUE(events.empty());  // nothing moved yet
+
+  Location a;
+  a.lon = 120.5;
+  a.lat = 30.625;
+  a.speed_kmh = 42.5;
+  a.status = status::kPositioned | (3u << 8);
+  a.time_ms = kNight;
+  Location b = a;
+  b.lon = 120.501234567;
+  b.time_ms = kNight + 10'000;
+  // The newest fix wins, whatever the order; loaded without a valid permit
+  // (none loaded here) raises no_valid_permit, so the truck is flagged.
+  ASSERT_TRUE(service.Positions("013511221122", {b, a}, false));
+  Location other = a;
+  other.status = status::kPositioned;
+  other.alarm = 1;  // emergency
+  ASSERT_TRUE(service.Positions("013900000000", {other}, false));
+  service.PublishPositions();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0],
+            "{\"positions\":[{\"phone\":\"013511221122\",\"plate\":\"浙F12345\",\"vehicle_id\":" +
+                std::to_string(vehicle_id_) +
+                ",\"time\":\"2026-11-20T22:00:10.000+08:00\",\"lon\":120.501235,\"lat\":30.625,\"speed_kmh\":42.5,"
+                "\"direction\":0,\"load\":\"full\",\"alarm\":true},"
+                "{\"phone\":\"013900000000\",\"plate\":\"\",\"vehicle_id\":null,\"time\":\"2026-11-20T22:00:00.000+08:00\","
+                "\"lon\":120.5,\"lat\":30.625,\"speed_kmh\":42.5,\"direction\":0,\"load\":\"empty\","
+                "\"alarm\":true}]}");
+  // Throttled: one event carries each vehicle once; nothing new, nothing sent.
+  service.PublishPositions();
+  EXPECT_EQ(events.size(), 1u);
+  // An older (blind-area) fix never moves the truck back.
+  ASSERT_TRUE(service.Positions("013511221122", {a}, true));
+  auto latest = service.LatestPositions();
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_DOUBLE_EQ(latest[0].lon, b.lon);
+  service.Flush();
+}
+
 }  // namespace
 }  // namespace sl::fleet

@@ -170,14 +170,36 @@ TEST_F(FleetApiTest, TerminalsReportAndAlarmsReachTheApiAndLiveStream) {
   for (const auto& a : alarms.at("items").as_array()) types.insert(std::string(a.at("type").as_string()));
   EXPECT_EQ(types, (std::set<std::string>{"off_corridor", "outside_hours", "unregistered_vehicle"}));
 
+  // The latest position of every terminal, for a screen that just opened.
+  auto live = Get("/api/v1/fleet/live", commander);
+  EXPECT_EQ(live.at("type").as_string(), "FeatureCollection");
+  const auto& trucks = live.at("features").as_array();
+  ASSERT_EQ(trucks.size(), 2u);
+  const auto& latest = trucks[0].at("properties").as_object();  // ordered by phone
+  EXPECT_EQ(latest.at("phone").as_string(), "013511221122");
+  EXPECT_EQ(latest.at("plate").as_string(), "浙F00001");
+  EXPECT_EQ(latest.at("vehicle_id").as_int64(), vehicle);
+  EXPECT_EQ(latest.at("load").as_string(), "full");
+  EXPECT_EQ(latest.at("time").as_string(), FormatIso8601China(morning));
+  EXPECT_EQ(trucks[1].at("properties").at("plate").as_string(), "");
+  EXPECT_TRUE(trucks[1].at("properties").at("alarm").as_bool());  // unregistered_vehicle
+  EXPECT_EQ(live.at("online").as_int64(), 2);
+  EXPECT_EQ(live.at("loaded").as_int64(), 1);
+  EXPECT_TRUE(live.at("alarms_today").is_int64());
+  auto raw = server_->Client()->Get("/api/v1/fleet/live", Bearer(commander));
+  EXPECT_EQ(raw->body.find("e+"), std::string::npos) << raw->body;  // fixed-point coordinates
+  EXPECT_EQ(server_->Client()->Get("/api/v1/fleet/live")->status, 401);
+
   // The live stream replays recent events to a screen that connects now.
   std::string received;
   httplib::Client client("127.0.0.1", server_->port());
   client.set_read_timeout(5);
   client.Get("/api/v1/live?access_token=" + commander, [&](const char* data, size_t length) {
     received.append(data, length);
-    return received.find("off_corridor") == std::string::npos;
+    return received.find("off_corridor") == std::string::npos ||
+           received.find("event: fleet.positions") == std::string::npos;
   });
+  EXPECT_NE(received.find("event: fleet.positions"), std::string::npos) << received;
   EXPECT_NE(received.find("event: fleet.alarm"), std::string::npos) << received;
   EXPECT_NE(received.find("off_corridor"), std::string::npos);
 
