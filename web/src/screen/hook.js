@@ -6,6 +6,9 @@ export const hook = {
   gridsLoaded: false,
   gridCount: 0,
   statsLoaded: false,
+  fleetLoaded: false, // GET /fleet/live answered
+  truckCount: 0, // trucks in the map's truck source
+  truckUpdates: 0, // fleet.positions events applied
   liveState: 'connecting',
   liveEvents: 0,
   map: null,

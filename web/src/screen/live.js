@@ -8,12 +8,15 @@ import { hook } from './hook.js';
 
 const MAX_EVENTS = 20;
 // Named SSE event types we display; unnamed "message" events are shown too.
-const TYPES = ['hello', 'audit', 'event', 'alert', 'case', 'truck', 'parking', 'device'];
+const TYPES = ['hello', 'audit', 'event', 'alert', 'case', 'truck', 'parking', 'device', 'fleet.alarm'];
 const RETRY_MS = 5000;
 
 let seq = 0;
 
-export function useLive() {
+// handlers.positions(list) receives each fleet.positions event (truck moves,
+// at most one a second: not shown in the ticker); handlers.alarm(data) each
+// fleet.alarm (shown in the ticker too).
+export function useLive(handlers = {}) {
   const state = ref('connecting'); // connecting | open | lost
   const events = shallowRef([]);
   const serverTime = ref(null);
@@ -55,6 +58,21 @@ export function useLive() {
     };
     source.onmessage = (e) => push('message', e.data);
     for (const type of TYPES) source.addEventListener(type, (e) => push(type, e.data));
+    source.addEventListener('fleet.positions', (e) => {
+      try {
+        const data = JSON.parse(e.data);
+        if (handlers.positions && data && Array.isArray(data.positions)) handlers.positions(data.positions);
+      } catch {
+        hook.errors.push('fleet.positions: bad JSON');
+      }
+    });
+    source.addEventListener('fleet.alarm', (e) => {
+      try {
+        if (handlers.alarm) handlers.alarm(JSON.parse(e.data));
+      } catch {
+        /* shown in the ticker as text */
+      }
+    });
   }
 
   function close() {
