@@ -14,6 +14,10 @@ void LiveHub::OnEvent(const EventEnvelope& envelope) {
   std::string chunk = FormatSseEvent(envelope);
   std::lock_guard lock(mutex_);
   for (auto& [id, push] : clients_) push(chunk);
+  // Truck positions are state, not history: a screen that connects reads
+  // them from GET /api/v1/fleet/live, and kept here they would crowd every
+  // other event out of the backlog (one large event a second).
+  if (envelope.type == std::string_view("fleet.positions")) return;
   backlog_.emplace_back(envelope.seq, std::move(chunk));
   if (backlog_.size() > backlog_size_) backlog_.pop_front();
 }

@@ -1,6 +1,7 @@
 // LiveHub: fans bus events out to live-stream clients (SSE) and keeps the
 // most recent ones, so a big screen that connects (or reconnects) shows what
-// just happened instead of an empty ticker.
+// just happened instead of an empty ticker. fleet.positions events are sent
+// to connected clients but not kept (the current positions are a route).
 //
 // One bus subscription for all clients. A new client receives the backlog and
 // then every later event, with nothing lost or doubled in between: both happen

@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 #include "api_test_util.h"
 #include "common/time.h"
 #include "fleet/jt808/messages.h"
@@ -196,10 +199,23 @@ TEST_F(FleetApiTest, TerminalsReportAndAlarmsReachTheApiAndLiveStream) {
   client.set_read_timeout(5);
   client.Get("/api/v1/live?access_token=" + commander, [&](const char* data, size_t length) {
     received.append(data, length);
-    return received.find("off_corridor") == std::string::npos ||
-           received.find("event: fleet.positions") == std::string::npos;
+    return received.find("off_corridor") == std::string::npos;
   });
-  EXPECT_NE(received.find("event: fleet.positions"), std::string::npos) << received;
+  // Positions are state, read from /fleet/live: never replayed.
+  EXPECT_EQ(received.find("event: fleet.positions"), std::string::npos) << received;
+  // A truck that moves reaches connected screens within a second.
+  std::thread mover([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(truck.Fix(2050, 100, morning + 30'000, true), 0);
+  });
+  std::string moved;
+  client.Get("/api/v1/live?access_token=" + commander, [&](const char* data, size_t length) {
+    moved.append(data, length);
+    return moved.find("event: fleet.positions") == std::string::npos;
+  });
+  mover.join();
+  EXPECT_NE(moved.find("event: fleet.positions"), std::string::npos) << moved;
+  EXPECT_NE(moved.find("\"plate\":\"浙F00001\""), std::string::npos) << moved;
   EXPECT_NE(received.find("event: fleet.alarm"), std::string::npos) << received;
   EXPECT_NE(received.find("off_corridor"), std::string::npos);
 
