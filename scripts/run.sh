@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# `make run`: creates the demo city on first run, then serves it.
+# `make run`: creates the demo city on first run, then serves it, with the
+# demo's 517 trucks driving their permit corridors (`sightline simulate trucks
+# --demo-routes` against the served instance) so the big screen shows them
+# moving. The simulator starts once the server is ready and is stopped by PID
+# when the server exits. SIGHTLINE_RUN_TRUCKS=0: no simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-data}
-BIN=build/sightline
+BIN=${SIGHTLINE_BIN:-build/sightline}
 # The marker is written only after the demo finished, so an interrupted first
 # run starts over instead of serving half a city.
 if [ ! -f "$DATA/.demo-created" ]; then
@@ -19,4 +23,39 @@ if [ -n "${SIGHTLINE_DEMO_PASSWORD:-}" ]; then
 else
   echo "  password: see $DATA/demo-credentials.txt"
 fi
-exec "$BIN" serve --data "$DATA"
+HTTP_ADDR=${SIGHTLINE_HTTP:-127.0.0.1:8080}
+JT808_ADDR=${SIGHTLINE_JT808:-127.0.0.1:6808}
+"$BIN" serve --data "$DATA" &
+SERVER_PID=$!
+SIM_PID=""
+# Ctrl-C reaches the server itself (same process group; it handles SIGINT even
+# though bash starts background jobs with SIGINT ignored), so INT only keeps
+# this script alive to clean up; TERM sent to the script is passed on. One
+# signal each: a second one while the server shuts down could cut it short.
+trap ':' INT
+trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true' TERM
+if [ "${SIGHTLINE_RUN_TRUCKS:-1}" != 0 ]; then
+  for _ in $(seq 1 300); do
+    curl -fsS "http://$HTTP_ADDR/readyz" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "Trucks: 517 simulated terminals driving the demo routes (log: $DATA/simulator.log)"
+    "$BIN" simulate trucks --demo-routes --count 517 --demo-seed 1 --jt808 "$JT808_ADDR" \
+      --interval-ms 2000 --seconds 31536000 >"$DATA/simulator.log" 2>&1 &
+    SIM_PID=$!
+  fi
+fi
+# A trapped signal interrupts `wait`; wait again until the server has exited.
+status=0
+while :; do
+  status=0
+  wait "$SERVER_PID" || status=$?
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+done
+if [ -n "$SIM_PID" ]; then
+  kill -TERM "$SIM_PID" 2>/dev/null || true
+  wait "$SIM_PID" 2>/dev/null || true
+fi
+exit "$status"

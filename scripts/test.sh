@@ -16,10 +16,13 @@ WORK=$(mktemp -d /tmp/sightline-test.XXXXXX)
 chmod 755 "$WORK"
 PG_PORT=${SIGHTLINE_TEST_PG_PORT:-55432}
 HTTP_PORT=${SIGHTLINE_TEST_HTTP_PORT:-18089}
+JT808_PORT=${SIGHTLINE_TEST_JT808_PORT:-18088}
 SERVER_PID=""
+SIM_PID=""
 
 cleanup() {
   set +e
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   scripts/pg-cluster.sh stop "$WORK/pg" >/dev/null 2>&1
   rm -rf "$WORK"
@@ -37,13 +40,22 @@ echo "== Browser tests (Chromium, demo city on SQLite)"
 DATA="$WORK/data"
 export SIGHTLINE_DEMO_PASSWORD=browser-test-pass
 "$BUILD/sightline" demo --data "$DATA" --seed 7 | tee "$OUT/demo.log"
-"$BUILD/sightline" serve --data "$DATA" --http "127.0.0.1:$HTTP_PORT" >"$OUT/server.log" 2>&1 &
+"$BUILD/sightline" serve --data "$DATA" --http "127.0.0.1:$HTTP_PORT" --jt808 "127.0.0.1:$JT808_PORT" \
+  >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-SIGHTLINE_URL="http://127.0.0.1:$HTTP_PORT" SIGHTLINE_TEST_OUTPUT="$OUT" node --test tests/browser/
+# A short drive of the demo's trucks on the private terminal port, so the
+# screen's truck layer has something to show.
+"$BUILD/sightline" simulate trucks --demo-routes --count 517 --demo-seed 7 --jt808 "127.0.0.1:$JT808_PORT" \
+  --interval-ms 1000 --seconds 120 >"$OUT/simulator.log" 2>&1 &
+SIM_PID=$!
+SIGHTLINE_TEST_TRUCKS=1 SIGHTLINE_URL="http://127.0.0.1:$HTTP_PORT" SIGHTLINE_TEST_OUTPUT="$OUT" node --test tests/browser/
+kill -TERM "$SIM_PID" 2>/dev/null || true
+wait "$SIM_PID" 2>/dev/null || true
+SIM_PID=""
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 SERVER_PID=""
