@@ -67,7 +67,9 @@ export function useFleet() {
     summary.value = { ...s, alarms_today: (s.alarms_today || 0) + 1 };
   }
 
-  const plateOf = (phone) => plates.get(phone) || '';
+  // Reads trucks.value so a ticker line rendered before the plates arrived
+  // (replayed alarms) re-renders with the plate once they do.
+  const plateOf = (phone) => (trucks.value && plates.get(phone)) || '';
 
   return { trucks, summary, load, onPositions, onAlarm, plateOf };
 }
