@@ -1,16 +1,5 @@
 // The witness: cosigns consistent checkpoints, stores them before replying,
 // and answers every protocol error with its status; also over real HTTP.
-// Debian's libcpp-httplib is compiled with these options; the header's class
-// layouts depend on them, so a client on the stack must see the same ones.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
 #include "ledger/witness.h"
 
 #include <gtest/gtest.h>

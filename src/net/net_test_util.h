@@ -3,17 +3,6 @@
 // roots and a self-signed certificate. Header-only; used by src/net/*_test.cc.
 #pragma once
 
-// Debian's libcpp-httplib is a compiled library built with these options;
-// the class layouts in the header depend on them, so they must match.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
 #include <httplib.h>
 
 #include <arpa/inet.h>

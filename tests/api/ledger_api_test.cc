@@ -1,17 +1,6 @@
 // The transparency log through the whole application over HTTP: an audited
 // action is sealed, and /ledger/checkpoint, the tiles and the entry bundles
 // reproduce the signed root for an outside client. Runs on each store.
-// Debian's libcpp-httplib is compiled with these options; the header's class
-// layouts depend on them, so a client on the stack must see the same ones.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
 #include <gtest/gtest.h>
 #include <httplib.h>
 
