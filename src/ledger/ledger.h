@@ -5,7 +5,7 @@
 // appends it as one batch with one fdatasync, fulfils the producers'
 // futures, and repeats. Entries arriving during a sync form the next batch,
 // so a batch closes as soon as the previous one is durable (well within the
-// 50 ms the issue allows, since a sync takes ~0.6 ms here), and batches grow
+// 50 ms batch deadline, since a sync takes ~0.6 ms here), and batches grow
 // by themselves under load. An entry's future resolves only after its batch
 // is durable and the checkpoint covering it is signed.
 //
