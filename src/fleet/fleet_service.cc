@@ -198,15 +198,16 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
   const int64_t vehicle_id = vehicle.id;
   std::vector<PositionRecord> rows;
   std::vector<Alarm> alarms;
+  std::vector<Trip> trips;
   rows.reserve(fixes.size());
   std::unique_lock lock(mutex_);
   for (const jt808::Location& f : fixes) {
     rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
                     f.status, blind_area});
-    std::vector<Alarm> raised =
-        rules_.Evaluate(*permits_, {phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status, f.io_status,
-                                    f.ext_signal});
+    const FixInput input{phone, vehicle_id, f.time_ms, f.lon, f.lat, f.speed_kmh, f.status, f.io_status, f.ext_signal};
+    std::vector<Alarm> raised = rules_.Evaluate(*permits_, input);
     alarms.insert(alarms.end(), raised.begin(), raised.end());
+    if (std::optional<Trip> trip = trips_.Observe(*permits_, input)) trips.push_back(std::move(*trip));
   }
   lock.unlock();
   if (!fixes.empty()) {
@@ -236,7 +237,7 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
       p.last_alarm_ms = now;
     }
   }
-  return writer_.Submit(std::move(rows), std::move(alarms));
+  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips));
 }
 
 }  // namespace sl::fleet

@@ -1,6 +1,6 @@
 // FleetService: where a truck's fix goes after the protocol edge. Registers
 // and authenticates terminals, stores positions, evaluates the alarm rules on
-// every fix and publishes each alarm on the bus (FleetAlarmEvent, "fleet.alarm",
+// every fix, records trips (fleet/trips.h) and publishes each alarm on the bus (FleetAlarmEvent, "fleet.alarm",
 // which the live stream forwards to screens).
 //
 // A terminal the platform does not know is registered (result 0 with an auth
@@ -27,6 +27,7 @@
 #include "fleet/jt808/messages.h"
 #include "fleet/rules.h"
 #include "fleet/terminal_session.h"
+#include "fleet/trips.h"
 #include "store/db.h"
 
 namespace sl::fleet {
@@ -122,9 +123,10 @@ class FleetService final : public TerminalSink {
   EventBus& bus_;
   const Clock& clock_;
   FleetOptions options_;
-  mutable std::mutex mutex_;  // guards permits_, rules_ and vehicles_
+  mutable std::mutex mutex_;  // guards permits_, rules_, trips_ and vehicles_
   std::shared_ptr<const PermitSet> permits_;
   AlarmRules rules_;
+  TripTracker trips_;
   std::unordered_map<std::string, CachedVehicle> vehicles_;
   mutable std::mutex live_mutex_;  // guards latest_ and moved_
   std::unordered_map<std::string, LivePosition> latest_;

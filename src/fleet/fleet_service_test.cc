@@ -53,7 +53,8 @@ class FleetServiceTest : public ::testing::Test {
 
   uint8_t ResultOf(const Packet& reply) { return DecodeGeneralReply(reply.body)->result; }
 
-  Bytes Fix(double x, double y, int64_t t, bool loaded) {
+  // A fix at (x, y) metres from the source site's corner.
+  static Location At(double x, double y, int64_t t, bool loaded) {
     Location loc;
     const geo::LonLat ll = kLocal.ToLonLat({x, y});
     loc.lon = ll.lon;
@@ -61,8 +62,9 @@ class FleetServiceTest : public ::testing::Test {
     loc.speed_kmh = 40;
     loc.status = status::kPositioned | (loaded ? 3u << 8 : 0u);
     loc.time_ms = t;
-    return EncodeLocation(loc);
+    return loc;
   }
+  Bytes Fix(double x, double y, int64_t t, bool loaded) { return EncodeLocation(At(x, y, t, loaded)); }
 
   std::unique_ptr<store::Database> db_;
   ManualClock clock_{kNight};
@@ -231,6 +233,76 @@ TEST_F(FleetServiceTest, PublishesLatestPositionsOfVehiclesThatMoved) {
   ASSERT_EQ(latest.size(), 2u);
   EXPECT_DOUBLE_EQ(latest[0].lon, b.lon);
   service.Flush();
+}
+
+// Trips (electronic manifests): each case drives the permitted truck through
+// fixes one minute apart on its own night and expects at most one trip. The
+// permit's source site is the square (0..200 m), its disposal site the square
+// at 5000..5200 m east, its corridor the line y = 100 between them.
+TEST_F(FleetServiceTest, TripsBecomeManifests) {
+  struct Step {
+    double x, y;
+    bool loaded;
+  };
+  struct Case {
+    const char* name;
+    std::vector<Step> steps;
+    bool trip;              // a trip is recorded
+    bool compliant;
+    bool under_permit;      // linked to the permit it loaded under
+    bool alarm;             // linked to an unloading_outside_disposal alarm
+    double distance_m;      // along the loaded fixes
+  };
+  const std::vector<Case> cases = {
+      {"loads at the source site, unloads at the disposal site",
+       {{100, 100, false}, {100, 100, true}, {2600, 100, true}, {5100, 100, true}, {5100, 100, false}},
+       true, true, true, false, 5000},
+      {"unloads on the road",
+       {{100, 100, false}, {100, 100, true}, {2600, 100, true}, {2600, 100, false}},
+       true, false, true, true, 2500},
+      {"loads outside every source site",
+       {{2600, 100, false}, {2600, 100, true}, {5100, 100, true}, {5100, 100, false}},
+       true, false, false, false, 2500},
+      {"first heard already loaded: where it loaded is unknown",
+       {{100, 100, true}, {5100, 100, true}, {5100, 100, false}},
+       false, false, false, false, 0},
+      {"never loads",
+       {{100, 100, false}, {5100, 100, false}},
+       false, false, false, false, 0},
+  };
+  const std::string phone = "013511221122";
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    SCOPED_TRACE(c.name);
+    const int64_t night = kNight + static_cast<int64_t>(i) * 86'400'000;
+    clock_.Set(night);
+    FleetService service(*db_, bus_, clock_, {.offline_sweep_ms = 0, .positions_publish_ms = 0});
+    ASSERT_TRUE(service.ReloadPermits().ok());
+    for (size_t k = 0; k < c.steps.size(); ++k) {
+      const Step& s = c.steps[k];
+      ASSERT_TRUE(service.Positions(phone, {At(s.x, s.y, night + static_cast<int64_t>(k) * 60'000, s.loaded)}, false));
+      clock_.Advance(60'000);
+    }
+    service.Flush();
+    auto lease = db_->Acquire();
+    auto trips = QueryTrips(*lease, {.vehicle_id = vehicle_id_, .from_ms = night, .to_ms = night + 3'600'000});
+    ASSERT_TRUE(trips.ok());
+    ASSERT_EQ(trips->size(), c.trip ? 1u : 0u);
+    if (!c.trip) continue;
+    const TripRecord& t = trips->front();
+    EXPECT_EQ(t.trip.compliant, c.compliant);
+    EXPECT_EQ(t.trip.permit_id != 0, c.under_permit);
+    EXPECT_EQ(t.alarm_id != 0, c.alarm);
+    EXPECT_NEAR(t.trip.distance_m, c.distance_m, 5);
+    EXPECT_EQ(t.trip.load_ms, night + 60'000);
+    EXPECT_EQ(t.trip.unload_ms, night + static_cast<int64_t>(c.steps.size() - 1) * 60'000);
+    EXPECT_GT(t.company_id, 0);
+    if (c.alarm) {
+      auto alarm = lease->QueryOne("SELECT type FROM fleet_alarms WHERE id = ?", {t.alarm_id});
+      ASSERT_TRUE(alarm.ok() && *alarm);
+      EXPECT_EQ((*alarm)->str("type"), "unloading_outside_disposal");
+    }
+  }
 }
 
 }  // namespace

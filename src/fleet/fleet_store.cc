@@ -143,6 +143,52 @@ Status InsertAlarms(store::Connection& conn, const std::vector<Alarm>& alarms) {
   return {};
 }
 
+Status InsertTrips(store::Connection& conn, const std::vector<Trip>& trips) {
+  for (const Trip& t : trips) {
+    SL_ASSIGN_OR_RETURN(auto vehicle, conn.QueryOne("SELECT company_id FROM fleet_vehicles WHERE id = ?", {t.vehicle_id}));
+    if (!vehicle) continue;
+    SL_ASSIGN_OR_RETURN(auto alarm, conn.QueryOne("SELECT MAX(id) AS id FROM fleet_alarms WHERE phone = ? AND time_ms = ? "
+                                                  "AND type = ?",
+                                                  {t.phone, t.unload_ms,
+                                                   std::string(AlarmTypeName(AlarmType::kUnloadingOutsideDisposal))}));
+    const std::optional<int64_t> alarm_id = alarm ? alarm->opt_i64("id") : std::nullopt;
+    SL_TRY(conn.Execute("INSERT INTO fleet_trips (phone, vehicle_id, company_id, permit_id, load_ms, unload_ms, "
+                        "load_lon, load_lat, unload_lon, unload_lat, distance_m, compliant, alarm_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        {t.phone, t.vehicle_id, vehicle->i64("company_id"),
+                         t.permit_id ? store::Value(t.permit_id) : store::Value(), t.load_ms, t.unload_ms,
+                         t.load_at.lon, t.load_at.lat, t.unload_at.lon, t.unload_at.lat, t.distance_m,
+                         int64_t{t.compliant ? 1 : 0}, alarm_id ? store::Value(*alarm_id) : store::Value()}));
+  }
+  return {};
+}
+
+Result<std::vector<TripRecord>> QueryTrips(store::Connection& conn, const TripQuery& q) {
+  std::string sql =
+      "SELECT id, phone, vehicle_id, company_id, permit_id, load_ms, unload_ms, load_lon, load_lat, unload_lon, "
+      "unload_lat, distance_m, compliant, alarm_id FROM fleet_trips WHERE load_ms >= ? AND load_ms < ?";
+  store::Params params{q.from_ms, q.to_ms};
+  if (q.vehicle_id) sql += " AND vehicle_id = ?", params.push_back(q.vehicle_id);
+  if (q.company_id) sql += " AND company_id = ?", params.push_back(q.company_id);
+  sql += " ORDER BY load_ms DESC, id DESC LIMIT ? OFFSET ?";
+  params.push_back(int64_t{q.limit});
+  params.push_back(int64_t{q.offset});
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+  std::vector<TripRecord> out;
+  out.reserve(rows.size());
+  for (const store::Row& r : rows) {
+    TripRecord t;
+    t.id = r.i64("id");
+    t.company_id = r.i64("company_id");
+    t.alarm_id = r.opt_i64("alarm_id").value_or(0);
+    t.trip = Trip{r.str("phone"), r.i64("vehicle_id"), r.opt_i64("permit_id").value_or(0), r.i64("load_ms"),
+                  r.i64("unload_ms"), {r.f64("load_lon"), r.f64("load_lat")},
+                  {r.f64("unload_lon"), r.f64("unload_lat")}, r.f64("distance_m"), r.i64("compliant") != 0};
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 std::string RingJson(const geo::Ring& ring) {
   std::string out = "[";
   for (size_t i = 0; i < ring.size(); ++i) {

@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "fleet/rules.h"
+#include "fleet/trips.h"
 #include "store/db.h"
 
 namespace sl::fleet {
@@ -77,6 +78,29 @@ Result<std::vector<PositionRecord>> QueryPositions(store::Connection& conn, cons
                                                    int64_t from_ms, int64_t to_ms, int limit);
 
 Status InsertAlarms(store::Connection& conn, const std::vector<Alarm>& alarms);
+
+struct TripRecord {
+  int64_t id = 0;
+  int64_t company_id = 0;
+  int64_t alarm_id = 0;  // 0: no unloading_outside_disposal alarm at the unload fix
+  Trip trip;
+};
+// Stores each trip with its vehicle's company and, for a trip that unloaded
+// with an unloading_outside_disposal alarm, that alarm's id: call after
+// InsertAlarms in the same transaction. A trip whose vehicle record is gone is
+// skipped (the positions and alarms around it must still be stored).
+Status InsertTrips(store::Connection& conn, const std::vector<Trip>& trips);
+
+struct TripQuery {
+  int64_t vehicle_id = 0;  // 0: any
+  int64_t company_id = 0;  // 0: any
+  int64_t from_ms = 0;     // load time in [from, to)
+  int64_t to_ms = INT64_MAX;
+  int limit = 100;
+  int offset = 0;
+};
+// Newest load first.
+Result<std::vector<TripRecord>> QueryTrips(store::Connection& conn, const TripQuery& query);
 
 // Geometry and window text as stored (and as the API shows them).
 std::string RingJson(const geo::Ring& ring);

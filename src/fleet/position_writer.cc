@@ -18,12 +18,13 @@ PositionWriter::~PositionWriter() {
   thread_.join();
 }
 
-bool PositionWriter::Submit(std::vector<PositionRecord> rows, std::vector<Alarm> alarms) {
+bool PositionWriter::Submit(std::vector<PositionRecord> rows, std::vector<Alarm> alarms, std::vector<Trip> trips) {
   {
     std::lock_guard lock(mutex_);
     if (rows_.size() + rows.size() > max_queued_) return false;
     rows_.insert(rows_.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
     alarms_.insert(alarms_.end(), std::make_move_iterator(alarms.begin()), std::make_move_iterator(alarms.end()));
+    trips_.insert(trips_.end(), std::make_move_iterator(trips.begin()), std::make_move_iterator(trips.end()));
     ++submitted_batches_;
   }
   wake_.notify_one();
@@ -39,20 +40,23 @@ void PositionWriter::Flush() {
 void PositionWriter::Loop() {
   std::vector<PositionRecord> rows;
   std::vector<Alarm> alarms;
+  std::vector<Trip> trips;
   for (;;) {
     uint64_t batches;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || !rows_.empty() || !alarms_.empty(); });
-      if (rows_.empty() && alarms_.empty() && stop_) return;
+      wake_.wait(lock, [&] { return stop_ || !rows_.empty() || !alarms_.empty() || !trips_.empty(); });
+      if (rows_.empty() && alarms_.empty() && trips_.empty() && stop_) return;
       rows.swap(rows_);
       alarms.swap(alarms_);
+      trips.swap(trips_);
       batches = submitted_batches_;
     }
     auto lease = db_.Acquire();
     Status written = lease->Begin();
     if (written.ok()) written = InsertPositions(*lease, rows);
     if (written.ok()) written = InsertAlarms(*lease, alarms);
+    if (written.ok()) written = InsertTrips(*lease, trips);
     if (written.ok()) written = lease->Commit();
     if (!written.ok()) {
       if (lease->InTransaction()) (void)lease->Rollback();
@@ -68,6 +72,7 @@ void PositionWriter::Loop() {
     done_.notify_all();
     rows.clear();
     alarms.clear();
+    trips.clear();
   }
 }
 

@@ -1,4 +1,4 @@
-// PositionWriter: stores fixes and alarms in batches on its own thread, so a
+// PositionWriter: stores fixes, alarms and trips in batches on its own thread, so a
 // terminal's reply never waits for a commit and thousands of fixes share one
 // transaction (group commit). Alarms are published on the bus right after the
 // transaction that stored them commits.
@@ -28,7 +28,9 @@ class PositionWriter {
   PositionWriter(store::Database& db, EventBus& bus, size_t max_queued = 200'000);
   ~PositionWriter();
 
-  bool Submit(std::vector<PositionRecord> rows, std::vector<Alarm> alarms);
+  // Trips are stored after the alarms of the same transaction, so a trip
+  // links the alarm its unload fix raised.
+  bool Submit(std::vector<PositionRecord> rows, std::vector<Alarm> alarms, std::vector<Trip> trips = {});
   // Waits until everything submitted before the call is stored (or failed).
   void Flush();
 
@@ -45,6 +47,7 @@ class PositionWriter {
   std::condition_variable wake_, done_;
   std::vector<PositionRecord> rows_;
   std::vector<Alarm> alarms_;
+  std::vector<Trip> trips_;
   uint64_t submitted_batches_ = 0, finished_batches_ = 0;
   uint64_t stored_ = 0, failed_ = 0;
   bool stop_ = false;

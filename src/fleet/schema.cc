@@ -79,6 +79,27 @@ CREATE TABLE fleet_alarms (
 );
 CREATE INDEX fleet_alarms_time ON fleet_alarms(time_ms);
 )SQL"},
+      // Electronic manifests (fleet/trips.h). company_id is copied from the
+      // vehicle when the trip is stored, so a manifest keeps the company that
+      // carried the load even if the vehicle later changes hands.
+      {501, "fleet: trips (electronic manifests)", R"SQL(
+CREATE TABLE fleet_trips (
+  id {{ID}},
+  phone TEXT NOT NULL,
+  vehicle_id BIGINT NOT NULL REFERENCES fleet_vehicles(id),
+  company_id BIGINT NOT NULL REFERENCES fleet_companies(id),
+  permit_id BIGINT REFERENCES fleet_permits(id),  -- NULL: loaded outside every source site
+  load_ms BIGINT NOT NULL,
+  unload_ms BIGINT NOT NULL,
+  load_lon {{REAL}} NOT NULL, load_lat {{REAL}} NOT NULL,
+  unload_lon {{REAL}} NOT NULL, unload_lat {{REAL}} NOT NULL,
+  distance_m {{REAL}} NOT NULL,
+  compliant INTEGER NOT NULL,                     -- 1: loaded at the permit's source, unloaded at its disposal site
+  alarm_id BIGINT REFERENCES fleet_alarms(id)     -- the unloading_outside_disposal alarm, if one was raised
+);
+CREATE INDEX fleet_trips_vehicle_load ON fleet_trips(vehicle_id, load_ms);
+CREATE INDEX fleet_trips_company_load ON fleet_trips(company_id, load_ms);
+)SQL"},
   };
 }
 

@@ -1,5 +1,5 @@
 // Fleet tables (migrations 500–599): transport companies, vehicles, permits,
-// terminals, positions and alarms of construction-waste trucks.
+// terminals, positions, alarms and trips of construction-waste trucks.
 #pragma once
 
 #include <vector>
