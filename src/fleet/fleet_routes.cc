@@ -58,6 +58,22 @@ std::string AlarmRowJson(const store::Row& r) {
   return AlarmJson(a, r.i64("id"));
 }
 
+std::string TripRowJson(const store::Row& r) {
+  auto id_or_null = [&](const char* column) {
+    auto v = r.opt_i64(column);
+    return v ? std::to_string(*v) : std::string("null");
+  };
+  return "{\"id\":" + std::to_string(r.i64("id")) + ",\"phone\":\"" + r.str("phone") +
+         "\",\"vehicle_id\":" + std::to_string(r.i64("vehicle_id")) +
+         ",\"company_id\":" + std::to_string(r.i64("company_id")) + ",\"permit_id\":" + id_or_null("permit_id") +
+         ",\"load_time\":\"" + FormatIso8601China(r.i64("load_ms")) + "\",\"unload_time\":\"" +
+         FormatIso8601China(r.i64("unload_ms")) + "\",\"load_at\":[" + json::FormatFixed(r.f64("load_lon"), 6) + "," +
+         json::FormatFixed(r.f64("load_lat"), 6) + "],\"unload_at\":[" + json::FormatFixed(r.f64("unload_lon"), 6) +
+         "," + json::FormatFixed(r.f64("unload_lat"), 6) + "],\"distance_m\":" +
+         json::FormatFixed(r.f64("distance_m"), 1) + ",\"compliant\":" + (r.i64("compliant") ? "true" : "false") +
+         ",\"alarm_id\":" + id_or_null("alarm_id") + "}";
+}
+
 Result<Reply> List(store::Database& db, net::Request& request, const char* columns, const char* table,
                    store::Filter filter, const char* order, std::string (*item)(const store::Row&)) {
   SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(request));
@@ -166,17 +182,19 @@ Result<std::string> PhoneParam(const net::Request& request) {
   return std::string(width - phone.size(), '0') + phone;
 }
 
+// An optional ISO 8601 query parameter.
+Result<std::optional<int64_t>> TimeParam(net::Request& request, const char* name) {
+  auto text = request.query_param(name);
+  if (!text || text->empty()) return std::optional<int64_t>();
+  std::optional<int64_t> t = ParseIso8601(*text);
+  if (!t) return Error::BadRequest(std::string(name) + " must be an ISO 8601 time", name);
+  return t;
+}
+
 Result<Reply> Positions(store::Database& db, const Clock& clock, net::Request& request) {
   SL_ASSIGN_OR_RETURN(std::string phone, PhoneParam(request));
-  auto time_param = [&](const char* name) -> Result<std::optional<int64_t>> {
-    auto text = request.query_param(name);
-    if (!text || text->empty()) return std::optional<int64_t>();
-    std::optional<int64_t> t = ParseIso8601(*text);
-    if (!t) return Error::BadRequest(std::string(name) + " must be an ISO 8601 time", name);
-    return t;
-  };
-  SL_ASSIGN_OR_RETURN(auto to, time_param("to"));
-  SL_ASSIGN_OR_RETURN(auto from, time_param("from"));
+  SL_ASSIGN_OR_RETURN(auto to, TimeParam(request, "to"));
+  SL_ASSIGN_OR_RETURN(auto from, TimeParam(request, "from"));
   const int64_t to_ms = to.value_or(clock.NowMs());
   const int64_t from_ms = from.value_or(to_ms - kDayMs);
   if (from_ms > to_ms) return Error::BadRequest("from must not be after to", "from");
@@ -253,6 +271,18 @@ void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus
     if (auto type = r.query_param("type"); type && !type->empty()) filter.Add("type = ?", {*type});
     if (auto phone = r.query_param("phone"); phone && !phone->empty()) filter.Add("phone = ?", {*phone});
     return List(db, r, "*", "fleet_alarms", filter, "time_ms DESC, id DESC", AlarmRowJson);
+  });
+  api.Json("GET", "/api/v1/fleet/trips", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
+    store::Filter filter;
+    SL_ASSIGN_OR_RETURN(auto vehicle, api::QueryInt(r, "vehicle_id", 1, INT64_MAX));
+    SL_ASSIGN_OR_RETURN(auto company, api::QueryInt(r, "company_id", 1, INT64_MAX));
+    SL_ASSIGN_OR_RETURN(auto from, TimeParam(r, "from"));
+    SL_ASSIGN_OR_RETURN(auto to, TimeParam(r, "to"));
+    if (vehicle) filter.Add("vehicle_id = ?", {*vehicle});
+    if (company) filter.Add("company_id = ?", {*company});
+    if (from) filter.Add("load_ms >= ?", {*from});
+    if (to) filter.Add("load_ms < ?", {*to});
+    return List(db, r, "*", "fleet_trips", filter, "load_ms DESC, id DESC", TripRowJson);
   });
   api.Json("GET", "/api/v1/fleet/live", "fleet.read", [&db, &clock, &fleet](net::Request&, const Principal&) {
     return Live(db, clock, fleet);

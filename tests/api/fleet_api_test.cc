@@ -173,6 +173,12 @@ TEST_F(FleetApiTest, TerminalsReportAndAlarmsReachTheApiAndLiveStream) {
   for (const auto& a : alarms.at("items").as_array()) types.insert(std::string(a.at("type").as_string()));
   EXPECT_EQ(types, (std::set<std::string>{"off_corridor", "outside_hours", "unregistered_vehicle"}));
 
+  // The truck was first heard already loaded: where it loaded is unknown, so
+  // no manifest is invented for that load.
+  auto trips = Get("/api/v1/fleet/trips?vehicle_id=" + std::to_string(vehicle) + "&from=2026-11-20", commander);
+  EXPECT_TRUE(trips.at("items").as_array().empty());
+  EXPECT_EQ(server_->Client()->Get("/api/v1/fleet/trips?from=yesterday", Bearer(commander))->status, 400);
+
   // The latest position of every terminal, for a screen that just opened.
   auto live = Get("/api/v1/fleet/live", commander);
   EXPECT_EQ(live.at("type").as_string(), "FeatureCollection");
