@@ -47,8 +47,6 @@ Principal AuthService::System() {
   return p;
 }
 
-void AuthService::Publish(const AuditEntry& entry) { bus_.Publish(AuditEvent{entry}); }
-
 Status AuthService::CheckThrottle(store::Connection& conn, const std::string& key, int64_t now) {
   SL_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT locked_until FROM login_failures WHERE throttle_key = ?", {key}));
   if (row && row->i64("locked_until") > now) {
@@ -102,7 +100,6 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
                   row->i64("disabled") == 0;
 
   AuditEntry entry;
-  entry.at_ms = now;
   entry.actor = username.substr(0, 64);
   entry.role = row ? row->str("role") : "public";
   entry.actor_id = row ? row->i64("id") : 0;
@@ -112,13 +109,10 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   if (!ok) {
     entry.action = "auth.login_failed";
     entry.object_id = "";
-    SL_TRY(store::WithTransaction(db_, [&](store::Connection& tx) -> Status {
+    SL_TRY(AuditedWrite(db_, bus_, clock_, entry, [&](store::Connection& tx, AuditEntry&) -> Status {
       SL_TRY(RecordFailure(tx, user_key, options_.max_failures, now));
-      SL_TRY(RecordFailure(tx, addr_key, options_.max_failures_per_address, now));
-      SL_TRY(RecordAudit(tx, entry));
-      return {};
+      return RecordFailure(tx, addr_key, options_.max_failures_per_address, now);
     }));
-    Publish(entry);
     return Error::Unauthorized(kBadCredentials);
   }
 
@@ -130,14 +124,12 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   entry.action = "auth.login";
   entry.object_id = token_hash.substr(0, 16);  // identifies the session without revealing the token
   entry.after_digest = token_hash;
-  SL_TRY(store::WithTransaction(db_, [&](store::Connection& tx) -> Status {
+  SL_TRY(AuditedWrite(db_, bus_, clock_, entry, [&](store::Connection& tx, AuditEntry&) -> Status {
     SL_TRY(tx.Execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, client) VALUES (?, ?, ?, ?, ?)",
                       {token_hash, result.user.user_id, now, result.expires_at_ms, client}));
     SL_TRY(tx.Execute("DELETE FROM login_failures WHERE throttle_key = ?", {user_key}));
-    SL_TRY(RecordAudit(tx, entry));
     return {};
   }));
-  Publish(entry);
   return result;
 }
 
@@ -184,15 +176,11 @@ Status AuthService::Logout(const std::string& token, const Principal& who) {
     cache_.erase(token_hash);
   }
   AuditEntry entry = AuditFor(who, "auth.logout", "session", token_hash.substr(0, 16));
-  entry.at_ms = clock_.NowMs();
   entry.before_digest = token_hash;
-  SL_TRY(store::WithTransaction(db_, [&](store::Connection& tx) -> Status {
+  return AuditedWrite(db_, bus_, clock_, entry, [&](store::Connection& tx, AuditEntry&) -> Status {
     SL_TRY(tx.Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {token_hash}));
-    SL_TRY(RecordAudit(tx, entry));
     return {};
-  }));
-  Publish(entry);
-  return {};
+  });
 }
 
 Result<int64_t> AuthService::CreateUser(const NewUser& user, const Principal& actor) {
@@ -206,9 +194,8 @@ Result<int64_t> AuthService::CreateUser(const NewUser& user, const Principal& ac
   SL_ASSIGN_OR_RETURN(std::string hash, HashPassword(user.password));
   const int64_t now = clock_.NowMs();
   int64_t id = 0;
-  AuditEntry entry = AuditFor(actor, "user.create", "user", "");
-  entry.at_ms = now;
-  SL_TRY(store::WithTransaction(db_, [&](store::Connection& tx) -> Status {
+  SL_TRY(AuditedWrite(db_, bus_, clock_, AuditFor(actor, "user.create", "user", ""),
+                      [&](store::Connection& tx, AuditEntry& entry) -> Status {
     SL_ASSIGN_OR_RETURN(
         auto rows,
         tx.Query("INSERT INTO users (username, display_name, role, department_id, staff_id, password_hash, "
@@ -221,10 +208,8 @@ Result<int64_t> AuthService::CreateUser(const NewUser& user, const Principal& ac
     entry.object_id = std::to_string(id);
     entry.after_digest = DigestOf(user.username + "\n" + std::string(RoleName(user.role)) + "\n" +
                                   std::to_string(user.department_id));
-    SL_TRY(RecordAudit(tx, entry));
     return {};
   }));
-  Publish(entry);
   return id;
 }
 
@@ -232,23 +217,18 @@ Status AuthService::SetPassword(const std::string& username, const std::string& 
   SL_TRY(CheckPasswordPolicy(password));
   SL_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   const int64_t now = clock_.NowMs();
-  AuditEntry entry = AuditFor(actor, "user.set_password", "user", "");
-  entry.at_ms = now;
-  SL_TRY(store::WithTransaction(db_, [&](store::Connection& tx) -> Status {
+  SL_TRY(AuditedWrite(db_, bus_, clock_, AuditFor(actor, "user.set_password", "user", ""),
+                      [&](store::Connection& tx, AuditEntry& entry) -> Status {
     SL_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM users WHERE username = ?", {username}));
     if (!row) return Error::NotFound("no user named '" + username + "'");
     entry.object_id = std::to_string(row->i64("id"));
     SL_TRY(tx.Execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                       {hash, now, row->i64("id")}));
     SL_TRY(tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {row->i64("id")}));
-    SL_TRY(RecordAudit(tx, entry));
     return {};
   }));
-  {
-    std::lock_guard lock(cache_mutex_);
-    cache_.clear();
-  }
-  Publish(entry);
+  std::lock_guard lock(cache_mutex_);
+  cache_.clear();
   return {};
 }
 

@@ -76,7 +76,6 @@ class AuthService {
  private:
   Status CheckThrottle(store::Connection& conn, const std::string& key, int64_t now);
   Status RecordFailure(store::Connection& conn, const std::string& key, int limit, int64_t now);
-  void Publish(const struct AuditEntry& entry);
 
   store::Database& db_;
   EventBus& bus_;
