@@ -1,4 +1,7 @@
 #include "bus/event_bus.h"
+#include "bus/event_intake.h"
+
+#include <boost/json.hpp>
 
 #include <gtest/gtest.h>
 
@@ -50,3 +53,20 @@ TEST(EventBusTest, NoCallAfterUnsubscribeReturns) {
 
 }  // namespace
 }  // namespace sl
+
+TEST(EventIntakeTest, SerialisesCoordinatesWithoutExponent) {
+  sl::EventIntake intake;
+  intake.source = "fleet";
+  intake.source_ref = "fleet-alarm:7";
+  intake.category = "construction_waste";
+  intake.title = "偏离路线";
+  intake.lon = 120.565;
+  intake.lat = 30.6212346;
+  intake.occurred_at_ms = 1700000000000;
+  std::string text = intake.ToJson();
+  EXPECT_NE(text.find("\"lon\":120.565"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"lat\":30.621235"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"source_ref\":\"fleet-alarm:7\""), std::string::npos) << text;
+  auto parsed = boost::json::parse(text);
+  EXPECT_EQ(parsed.at("title").as_string(), "偏离路线");
+}
