@@ -16,6 +16,7 @@ constexpr EnvKey kEnvKeys[] = {
     {"SIGHTLINE_WEB_ROOT", "server.web_root"}, {"SIGHTLINE_THREADS", "server.threads"},
     {"SIGHTLINE_TLS_CERT", "server.tls_cert"}, {"SIGHTLINE_TLS_KEY", "server.tls_key"},
     {"SIGHTLINE_JT808", "fleet.jt808"},
+    {"SIGHTLINE_MQTT", "parking.mqtt"},
 };
 
 }  // namespace
@@ -42,6 +43,9 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   SL_ASSIGN_OR_RETURN(options.fleet.rules.cover,
                       fleet::ParseCoverSignal(config.Get("fleet.cover_signal").value_or(""), "fleet.cover_signal"));
   options.ledger_origin = config.Get("ledger.origin").value_or(options.ledger_origin);
+  options.parking.mqtt_url = config.Get("parking.mqtt").value_or("");
+  SL_ASSIGN_OR_RETURN(auto offline_minutes, config.GetInt("parking.offline_minutes"));
+  if (offline_minutes) options.parking.rules.offline_after_ms = *offline_minutes * 60'000;
   SL_ASSIGN_OR_RETURN(auto threads, config.GetInt("server.threads"));
   const int default_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   options.server.threads = static_cast<int>(threads.value_or(default_threads));

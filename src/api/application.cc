@@ -9,6 +9,7 @@
 #include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
+#include "parking/parking_routes.h"
 #include "store/migrations.h"
 #include "subjects/subject_routes.h"
 
@@ -53,13 +54,19 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
     terminals.listen = app->options_.jt808_listen;
     app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
   }
+  app->parking_ = std::make_unique<parking::ParkingService>(*app->db_, app->bus_, clock, app->options_.parking);
+  SL_TRY(app->parking_->Start());
+  parking::RegisterParkingRoutes(api, app->router_, *app->db_, app->bus_, clock, *app->parking_);
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
   Application* self = app.get();
   RegisterSystemRoutes(app->router_, api,
                        SystemDeps{*app->db_, app->bus_, clock,
                                   [self]() { return self->server_ ? self->server_->Stats() : net::ServerStats{}; },
                                   clock.NowMs(),
-                                  [self]() { return fleet::FleetMetrics(*self->fleet_, self->terminals_.get()); }});
+                                  [self]() {
+                                    return fleet::FleetMetrics(*self->fleet_, self->terminals_.get()) +
+                                           self->parking_->Metrics();
+                                  }});
   app->server_ = std::make_unique<net::HttpServer>(app->options_.server, app->router_);
   return app;
 }

@@ -17,6 +17,7 @@
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
 #include "net/router.h"
+#include "parking/parking_service.h"
 #include "net/server.h"
 #include "store/db.h"
 
@@ -36,6 +37,8 @@ struct AppOptions {
   // checkpoint and in the partners' trust policies, so set it once per
   // deployment, before the first start (the key is created for it).
   std::string ledger_origin = "sightline.local/ledger";
+  // Smart parking: the MQTT broker (parking.mqtt, --mqtt, SIGHTLINE_MQTT) and the ingest rules.
+  parking::ParkingOptions parking;
 };
 
 class Application {
@@ -55,6 +58,7 @@ class Application {
   auth::AuthService& auth() { return *auth_; }
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   fleet::FleetService& fleet() { return *fleet_; }
+  parking::ParkingService& parking() { return *parking_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -69,6 +73,7 @@ class Application {
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<fleet::FleetService> fleet_;
   std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
+  std::unique_ptr<parking::ParkingService> parking_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

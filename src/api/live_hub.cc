@@ -18,6 +18,8 @@ void LiveHub::OnEvent(const EventEnvelope& envelope) {
   // them from GET /api/v1/fleet/live, and kept here they would crowd every
   // other event out of the backlog (one large event a second).
   if (envelope.type == std::string_view("fleet.positions")) return;
+  // Parking availability is state too (GET /api/v1/public/parking/lots).
+  if (envelope.type == std::string_view("parking.lots")) return;
   backlog_.emplace_back(envelope.seq, std::move(chunk));
   if (backlog_.size() > backlog_size_) backlog_.pop_front();
 }

@@ -27,6 +27,8 @@
 #include "demo/demo_city.h"
 #include "fleet/demo_fleet.h"
 #include "fleet/simulator.h"
+#include "parking/demo_parking.h"
+#include "parking/simulator.h"
 #include "ledger/bundle_command.h"
 #include "ledger/verify_command.h"
 #include "ledger/witness_command.h"
@@ -82,11 +84,13 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags& flags) {
                   "Database URL: sqlite:/path/file.db or postgresql://user@host:port/db (env SIGHTLINE_DATABASE_URL)");
 }
 
-int Serve(const CommonFlags& flags, const std::string& http, const std::string& web, const std::string& jt808) {
+int Serve(const CommonFlags& flags, const std::string& http, const std::string& web, const std::string& jt808,
+          const std::string& mqtt) {
   const auto started = std::chrono::steady_clock::now();
   auto options = LoadOptions(flags, http, web);
   if (!options.ok()) return Fail(options.error().message);
   if (!jt808.empty()) options->jt808_listen = jt808;
+  if (!mqtt.empty()) options->parking.mqtt_url = mqtt;
   options->server.handle_signals = true;
   std::error_code ec;
   fs::create_directories(flags.data, ec);
@@ -107,7 +111,7 @@ int Serve(const CommonFlags& flags, const std::string& http, const std::string& 
   return 0;
 }
 
-int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
+int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int64_t parking_sessions) {
   auto options = LoadOptions(flags, "", "");
   if (!options.ok()) return Fail(options.error().message);
   std::error_code ec;
@@ -130,6 +134,15 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
   if (!trucks.ok()) return Fail(trucks.error().message);
   std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
               trucks->vehicles, trucks->permits);
+  // Parking lots, sensors and the history of finished sessions;
+  // `simulate parking --demo-seed` drives the same sensors.
+  auto parking = sl::parking::LoadDemoParking(**db, sl::parking::MakeDemoParking(seed), seed, parking_sessions,
+                                              sl::SystemClock::Instance().NowMs());
+  if (!parking.ok()) return Fail(parking.error().message);
+  std::printf("sightline demo: %d parking lots, %d sensed spaces, %d tariffs, %lld historical sessions "
+              "(history written in %.1f s, parking in all %.1f s)\n",
+              parking->lots, parking->spaces, parking->tariffs, static_cast<long long>(parking->sessions),
+              parking->history_seconds, parking->seconds);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,
@@ -209,12 +222,13 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   CommonFlags flags;
 
-  std::string http, web, jt808;
+  std::string http, web, jt808, mqtt;
   auto* serve = cli.add_subcommand("serve", "Run the platform");
   AddCommonFlags(serve, flags);
   serve->add_option("--http", http, "Listen address host:port (env SIGHTLINE_HTTP, default 127.0.0.1:8080)");
   serve->add_option("--web", web, "Directory of the web build (default: web/dist of the source tree)");
   serve->add_option("--jt808", jt808, "JT/T 808 terminal listen address host:port (env SIGHTLINE_JT808, default 127.0.0.1:6808)");
+  serve->add_option("--mqtt", mqtt, "MQTT broker of the parking sensors, mqtt://host:port (env SIGHTLINE_MQTT)");
 
   uint64_t seed = 1;
   int subjects = 0;
@@ -222,6 +236,10 @@ int main(int argc, char** argv) {
   AddCommonFlags(demo, flags);
   demo->add_option("--seed", seed, "Random seed; the same seed gives the same city")->capture_default_str();
   demo->add_option("--subjects", subjects, "Number of street-front entities (default 36500)");
+  int64_t parking_sessions = 8'000'000;
+  demo->add_option("--parking-sessions", parking_sessions, "Historical parking sessions (0..50000000)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{50'000'000}));
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -257,7 +275,7 @@ int main(int argc, char** argv) {
 
   sl::fleet::SimulatorOptions sim;
   std::string sim_target = "127.0.0.1:6808";
-  auto* simulate = cli.add_subcommand("simulate", "Drive simulated JT/T 808 terminals over TCP");
+  auto* simulate = cli.add_subcommand("simulate", "Drive simulated devices (JT/T 808 trucks over TCP, parking sensors over MQTT)");
   simulate->require_subcommand(1);
   auto* trucks = simulate->add_subcommand("trucks", "Construction-waste trucks: register, authenticate, report");
   trucks->add_option("--count", sim.count, "Number of trucks")->capture_default_str();
@@ -273,6 +291,16 @@ int main(int argc, char** argv) {
   trucks->add_option("--off-route-rate", sim.off_route_rate, "With --demo-routes: fraction driving 300 m off route")
       ->capture_default_str();
 
+  sl::parking::ParkingSimOptions parking_sim;
+  auto* parking_cmd = simulate->add_subcommand("parking", "Parking sensors: publish occupancy changes to the MQTT broker");
+  parking_cmd->add_option("--mqtt", parking_sim.mqtt, "Broker, mqtt://host:port")->capture_default_str();
+  parking_cmd->add_option("--demo-seed", parking_sim.demo_seed, "Seed the demo city was made with")->capture_default_str();
+  parking_cmd->add_option("--seed", parking_sim.seed, "Random seed")->capture_default_str();
+  parking_cmd->add_option("--rate", parking_sim.rate, "Messages per second; 0 = as fast as possible")->capture_default_str();
+  parking_cmd->add_option("--seconds", parking_sim.seconds, "Run time with a rate")->capture_default_str();
+  parking_cmd->add_option("--count", parking_sim.count, "With --rate 0: messages to publish")->capture_default_str();
+  parking_cmd->add_option("--qos", parking_sim.qos, "MQTT QoS 0 or 1")->capture_default_str()->check(CLI::Range(0, 1));
+
   sl::ledger::BundleCommand bundle_command;
   auto* bundle = cli.add_subcommand("bundle", "Build a verification bundle from a server's public ledger");
   bundle->add_option("--server", bundle_command.server, "Server base URL, e.g. http://127.0.0.1:8080")->required();
@@ -285,8 +313,8 @@ int main(int argc, char** argv) {
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
-  if (serve->parsed()) return Serve(flags, http, web, jt808);
-  if (demo->parsed()) return Demo(flags, seed, subjects);
+  if (serve->parsed()) return Serve(flags, http, web, jt808, mqtt);
+  if (demo->parsed()) return Demo(flags, seed, subjects, parking_sessions);
   if (user_add->parsed()) return UserAdd(flags, username, role, password);
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);
@@ -294,6 +322,7 @@ int main(int argc, char** argv) {
   if (bundle->parsed()) return sl::ledger::RunBundle(bundle_command, stdout);
   if (witness->parsed()) return sl::ledger::RunWitness(witness_state, witness_name, witness_logs, witness_http);
   if (trucks->parsed()) return sl::fleet::SimulateTrucksCommand(sim, sim_target, stdout);
+  if (parking_cmd->parsed()) return sl::parking::SimulateParkingCommand(parking_sim, stdout);
   if (version->parsed()) {
     std::printf("sightline 0.1.0\n");
     return 0;

@@ -47,6 +47,10 @@ const std::vector<PolicyRow> kPolicy = {
     // permits; commanders and officers watch positions and alarms.
     {"fleet.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
     {"fleet.write", {R::kAdmin, R::kOfficer}},
+    // Smart parking: the parking office (officers) manages lots, tariffs and
+    // payments; leaders and planners read the analytics.
+    {"parking.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
+    {"parking.write", {R::kAdmin, R::kOfficer}},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ struct TestServerOptions {
   std::string web_root;  // empty: no static files
   auth::AuthOptions auth;
   std::string jt808_listen;  // empty: no JT/T 808 terminal server
+  parking::ParkingOptions parking;  // e.g. the MQTT broker a parking test started
 };
 
 class TestServer {
