@@ -27,6 +27,28 @@ int64_t Analytics::LocalMinute(int64_t ms) {
 }
 int64_t Analytics::MsOfLocalMinute(int64_t minute) { return (minute + kBaseMinute) * kMinuteMs; }
 
+// The sums of one group, kept compact so a scan's accumulators stay in cache.
+struct Acc {
+  int64_t sessions = 0, minutes = 0, amount = 0, paid = 0, arrears = 0, arrears_sessions = 0;
+  void Add(uint16_t m, uint32_t a, uint32_t p) {
+    ++sessions;
+    minutes += m;
+    amount += a;
+    paid += p;
+    const int64_t due = static_cast<int64_t>(a) - static_cast<int64_t>(p);
+    arrears += due > 0 ? due : 0;  // branch-free: arrears are rare and random
+    arrears_sessions += due > 0;
+  }
+  void Into(GroupFigures& g) const {
+    g.sessions = sessions;
+    g.minutes = minutes;
+    g.amount_fen = amount;
+    g.paid_fen = paid;
+    g.arrears_fen = arrears;
+    g.arrears_sessions = arrears_sessions;
+  }
+};
+
 struct Analytics::Scan {
   int64_t from = 0, to = 0;  // local minutes [from, to)
   std::vector<uint8_t> mask;  // per lot index
@@ -68,6 +90,8 @@ size_t Analytics::Append(const std::vector<SessionRecord>& records) {
     const int64_t start = LocalMinute(r.start_ms);
     if (start < 0 || start > 0xffffffffLL) continue;
     start_.push_back(static_cast<uint32_t>(start));
+    min_start_ = std::min(min_start_, static_cast<uint32_t>(start));
+    max_start_ = std::max(max_start_, static_cast<uint32_t>(start));
     minutes_.push_back(static_cast<uint16_t>(std::min<int64_t>((r.end_ms - r.start_ms) / kMinuteMs, kMaxMinutes)));
     lot_.push_back(it->second);
     amount_.push_back(static_cast<uint32_t>(std::clamp<int64_t>(r.amount_fen, 0, 0xffffffffLL)));
@@ -93,18 +117,9 @@ size_t Analytics::column_bytes() const {
 Analytics::Scan Analytics::Resolve(const AnalyticsQuery& q) const {
   Scan s;
   s.from = q.from_ms ? LocalMinute(q.from_ms) : 0;
-  if (q.to_ms) {
-    s.to = LocalMinute(q.to_ms);
-  } else {
-    uint32_t last = 0;
-    for (uint32_t v : start_) last = std::max(last, v);
-    s.to = static_cast<int64_t>(last) + 1;
-  }
-  if (!q.from_ms) {
-    uint32_t first = start_.empty() ? 0 : 0xffffffffu;
-    for (uint32_t v : start_) first = std::min(first, v);
-    s.from = first;
-  }
+  const int64_t first = start_.empty() ? 0 : min_start_, last = start_.empty() ? 0 : max_start_;
+  s.to = q.to_ms ? LocalMinute(q.to_ms) : last + 1;
+  if (!q.from_ms) s.from = first;
   if (s.to < s.from) s.to = s.from;
   s.mask.assign(lots_.size(), 0);
   for (size_t i = 0; i < lots_.size(); ++i) {
@@ -139,24 +154,15 @@ static void Add(GroupFigures& into, const GroupFigures& g) {
 Summary Analytics::QuerySummary(const AnalyticsQuery& q) const {
   std::shared_lock lock(mutex_);
   const Scan s = Resolve(q);
-  std::vector<GroupFigures> per(lots_.size());
+  std::vector<Acc> per(lots_.size());
   const size_t n = start_.size();
   const uint32_t from = static_cast<uint32_t>(std::max<int64_t>(0, s.from));
   const uint32_t to = static_cast<uint32_t>(std::max<int64_t>(0, s.to));
   for (size_t i = 0; i < n; ++i) {
     const uint32_t st = start_[i];
-    if (st < from || st >= to) continue;
     const uint16_t l = lot_[i];
-    if (!s.mask[l]) continue;
-    GroupFigures& g = per[l];
-    ++g.sessions;
-    g.minutes += minutes_[i];
-    g.amount_fen += amount_[i];
-    g.paid_fen += paid_[i];
-    if (amount_[i] > paid_[i]) {
-      g.arrears_fen += amount_[i] - paid_[i];
-      ++g.arrears_sessions;
-    }
+    if (st < from || st >= to || !s.mask[l]) continue;
+    per[l].Add(minutes_[i], amount_[i], paid_[i]);
   }
   Summary out;
   out.days = s.days;
@@ -164,7 +170,8 @@ Summary Analytics::QuerySummary(const AnalyticsQuery& q) const {
   std::unordered_map<std::string, GroupFigures> towns;
   for (size_t l = 0; l < lots_.size(); ++l) {
     if (!s.mask[l]) continue;
-    GroupFigures g = per[l];
+    GroupFigures g;
+    per[l].Into(g);
     g.key = std::to_string(lots_[l].id);
     g.name = lots_[l].name;
     g.spaces = lots_[l].spaces;
@@ -185,28 +192,56 @@ Summary Analytics::QuerySummary(const AnalyticsQuery& q) const {
   return out;
 }
 
+// Occupancy by minute of the week with a difference array: each stay adds
+// one at its start minute and takes it away at its end (whole weeks of very
+// long stays are counted apart), so a stay costs two increments whatever its
+// length; a prefix sum then gives the occupied spaces in every minute.
+namespace {
+constexpr int kWeekMinutes = 7 * 1440;
+// Minute of the week, Monday 00:00 = 0.
+inline int WeekMinute(int64_t local_minute) {
+  return static_cast<int>((local_minute + kBaseWeekday * 1440) % kWeekMinutes);
+}
+void AddStay(int32_t* diff, int64_t& whole_weeks, uint32_t start, uint32_t minutes) {
+  whole_weeks += minutes / kWeekMinutes;
+  const uint32_t rest = minutes % kWeekMinutes;
+  if (rest == 0) return;
+  const int a = WeekMinute(start);
+  const int b = a + static_cast<int>(rest);
+  ++diff[a];
+  if (b < kWeekMinutes) {
+    --diff[b];
+  } else {  // wraps past Sunday midnight
+    --diff[kWeekMinutes];
+    ++diff[0];
+    --diff[b - kWeekMinutes];
+  }
+}
+// Occupied space-minutes per (weekday, hour) from a difference array.
+void HourTotals(const int32_t* diff, int64_t whole_weeks, int64_t out[7][24]) {
+  int64_t level = 0;
+  for (int m = 0; m < kWeekMinutes; ++m) {
+    level += diff[m];
+    out[m / 1440][(m % 1440) / 60] += level + whole_weeks;
+  }
+}
+}  // namespace
+
 Hourly Analytics::QueryHourly(const AnalyticsQuery& q) const {
   std::shared_lock lock(mutex_);
   const Scan s = Resolve(q);
-  int64_t heat[7][24] = {};
+  std::vector<int32_t> diff(kWeekMinutes + 1, 0);
+  int64_t whole_weeks = 0;
   const size_t n = start_.size();
   const uint32_t from = static_cast<uint32_t>(std::max<int64_t>(0, s.from));
   const uint32_t to = static_cast<uint32_t>(std::max<int64_t>(0, s.to));
   for (size_t i = 0; i < n; ++i) {
     const uint32_t st = start_[i];
     if (st < from || st >= to || !s.mask[lot_[i]]) continue;
-    // Spread the stay over the hours it covers.
-    int64_t m = st;
-    const int64_t end = m + minutes_[i];
-    int64_t hour = m / 60;
-    while (m < end) {
-      const int64_t next = std::min(end, (hour + 1) * 60);
-      const int64_t day = hour / 24;
-      heat[(day + kBaseWeekday) % 7][hour % 24] += next - m;
-      m = next;
-      ++hour;
-    }
+    AddStay(diff.data(), whole_weeks, st, minutes_[i]);
   }
+  int64_t heat[7][24] = {};
+  HourTotals(diff.data(), whole_weeks, heat);
   // Available space-minutes per (weekday, hour): days of that weekday in the range.
   int weekday_days[7] = {};
   for (int d = 0; d < s.days; ++d) ++weekday_days[(s.first_day + d + kBaseWeekday) % 7];
@@ -226,28 +261,22 @@ Daily Analytics::QueryDaily(const AnalyticsQuery& q) const {
   std::shared_lock lock(mutex_);
   const Scan s = Resolve(q);
   const int days = std::min(s.days, 3660);
-  std::vector<GroupFigures> per(static_cast<size_t>(days));
+  std::vector<Acc> per(static_cast<size_t>(days));
   const size_t n = start_.size();
   const uint32_t from = static_cast<uint32_t>(std::max<int64_t>(0, s.from));
   const uint32_t to = static_cast<uint32_t>(std::max<int64_t>(0, s.to));
+  const uint32_t first_minute = static_cast<uint32_t>(s.first_day) * 1440;
   for (size_t i = 0; i < n; ++i) {
     const uint32_t st = start_[i];
     if (st < from || st >= to || !s.mask[lot_[i]]) continue;
-    const int64_t d = st / 1440 - s.first_day;
-    if (d < 0 || d >= days) continue;
-    GroupFigures& g = per[static_cast<size_t>(d)];
-    ++g.sessions;
-    g.minutes += minutes_[i];
-    g.amount_fen += amount_[i];
-    g.paid_fen += paid_[i];
-    if (amount_[i] > paid_[i]) {
-      g.arrears_fen += amount_[i] - paid_[i];
-      ++g.arrears_sessions;
-    }
+    const uint32_t d = (st - first_minute) / 1440;
+    if (d >= static_cast<uint32_t>(days)) continue;
+    per[d].Add(minutes_[i], amount_[i], paid_[i]);
   }
   Daily out;
   for (int d = 0; d < days; ++d) {
-    GroupFigures g = per[static_cast<size_t>(d)];
+    GroupFigures g;
+    per[static_cast<size_t>(d)].Into(g);
     g.key = FormatDateChina(MsOfLocalMinute(static_cast<int64_t>(s.first_day + d) * 1440));
     g.spaces = static_cast<int>(s.spaces);
     Finish(g, 1, 1440);
@@ -259,6 +288,18 @@ Daily Analytics::QueryDaily(const AnalyticsQuery& q) const {
 std::vector<PriceAdvice> Analytics::QueryPricing(const AnalyticsQuery& q) const {
   std::shared_lock lock(mutex_);
   const Scan s = Resolve(q);
+  // daytime[m]: weekday 08:00–20:00 minutes in the week before minute m, so
+  // a stay's daytime minutes are two lookups (a wrap past Sunday midnight
+  // adds the rest of the week; whole weeks add 5 x 720).
+  static const std::vector<int32_t> daytime = [] {
+    std::vector<int32_t> t(kWeekMinutes + 1, 0);
+    for (int m = 0; m < kWeekMinutes; ++m) {
+      const int day = m / 1440, minute = m % 1440;
+      t[m + 1] = t[m] + (day < 5 && minute >= 8 * 60 && minute < 20 * 60);
+    }
+    return t;
+  }();
+  constexpr int64_t kWeekDaytime = 5 * 720;
   std::vector<int64_t> busy(lots_.size(), 0);
   const size_t n = start_.size();
   const uint32_t from = static_cast<uint32_t>(std::max<int64_t>(0, s.from));
@@ -267,17 +308,11 @@ std::vector<PriceAdvice> Analytics::QueryPricing(const AnalyticsQuery& q) const 
     const uint32_t st = start_[i];
     const uint16_t l = lot_[i];
     if (st < from || st >= to || !s.mask[l]) continue;
-    int64_t m = st;
-    const int64_t end = m + minutes_[i];
-    int64_t hour = m / 60;
-    int64_t sum = 0;
-    while (m < end) {
-      const int64_t next = std::min(end, (hour + 1) * 60);
-      const int64_t h = hour % 24;
-      if (h >= 8 && h < 20 && (hour / 24 + kBaseWeekday) % 7 < 5) sum += next - m;
-      m = next;
-      ++hour;
-    }
+    const uint32_t minutes = minutes_[i];
+    const int a = WeekMinute(st);
+    const int b = a + static_cast<int>(minutes % kWeekMinutes);
+    int64_t sum = (minutes / kWeekMinutes) * kWeekDaytime;
+    sum += b <= kWeekMinutes ? daytime[b] - daytime[a] : kWeekDaytime - daytime[a] + daytime[b - kWeekMinutes];
     busy[l] += sum;
   }
   int weekdays = 0;

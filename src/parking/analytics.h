@@ -123,6 +123,7 @@ class Analytics {
   std::vector<uint32_t> amount_;
   std::vector<uint32_t> paid_;
   std::vector<uint8_t> flags_;
+  uint32_t min_start_ = 0xffffffffu, max_start_ = 0;
   std::atomic<bool> loading_{false};
 };
 

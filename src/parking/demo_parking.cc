@@ -39,6 +39,24 @@ Tariff MakeTariff(const char* name, int free_minutes, int64_t first, int64_t per
   return t;
 }
 
+// A small, fast generator per session (SplitMix64): seeding a Mersenne
+// Twister for each of millions of sessions would cost more than the rest.
+class SessionRandom {
+ public:
+  explicit SessionRandom(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  int64_t Int(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(Unit() * static_cast<double>(hi - lo + 1)); }
+
+ private:
+  uint64_t state_;
+};
+
 // Arrivals by hour of day (relative), a city-centre weekday profile.
 constexpr double kArrivals[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 2.0, 3.5, 4.0, 3.8, 3.2,
                                   2.8, 3.0, 3.4, 3.3, 3.2, 3.6, 3.4, 2.6, 2.0, 1.4, 0.8, 0.4};
@@ -85,8 +103,8 @@ DemoParking MakeDemoParking(uint64_t seed) {
         lot.address = std::string(town.name) + street_name + std::to_string(rng.Int(1, 400)) + "号";
         lot.tariff = 3;
       }
-      lot.demand = (centre ? 1.6 : urban ? 1.1 : 0.8) * rng.Uniform(0.5, 1.5);
-      const int spaces = street ? static_cast<int>(rng.Int(20, 60)) : static_cast<int>(rng.Int(60, 180));
+      lot.demand = (centre ? 1.6 : urban ? 1.1 : 0.8) * rng.Uniform(0.3, 2.2);
+      const int spaces = street ? static_cast<int>(rng.Int(12, 40)) : static_cast<int>(rng.Int(40, 120));
       // On-street spaces in a row along the street, 6 m apart; car parks in rows of 20, 2.5 m by 6 m.
       const double heading = rng.Uniform(0, M_PI);
       for (int s = 0; s < spaces; ++s) {
@@ -131,7 +149,7 @@ void MakeDemoSessions(const DemoParking& parking, uint64_t seed, int64_t end_ms,
   const int64_t end_day = (end_ms + 8 * 3600'000) / day_ms;
   const int64_t first_day_start = (end_day - days) * day_ms - 8 * 3600'000;
   for (int64_t i = first; i < first + count; ++i) {
-    demo::Random rng(seed ^ (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(i + 1)));
+    SessionRandom rng(seed ^ (0xD1B54A32D192ED03ULL * static_cast<uint64_t>(i + 1)));
     DemoSession s;
     const double pick = rng.Unit() * sum;
     s.lot = static_cast<int>(std::lower_bound(cumulative.begin(), cumulative.end(), pick) - cumulative.begin());
