@@ -46,6 +46,12 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   options.parking.mqtt_url = config.Get("parking.mqtt").value_or("");
   SL_ASSIGN_OR_RETURN(auto offline_minutes, config.GetInt("parking.offline_minutes"));
   if (offline_minutes) options.parking.rules.offline_after_ms = *offline_minutes * 60'000;
+  SL_ASSIGN_OR_RETURN(auto flood_limit, config.GetInt("parking.flood_limit"));
+  if (flood_limit) {
+    if (*flood_limit < 1 || *flood_limit > 1'000'000)
+      return Error::BadRequest("parking.flood_limit must be 1..1000000 messages a minute", "parking.flood_limit");
+    options.parking.rules.flood_limit = static_cast<int>(*flood_limit);
+  }
   SL_ASSIGN_OR_RETURN(auto threads, config.GetInt("server.threads"));
   const int default_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   options.server.threads = static_cast<int>(threads.value_or(default_threads));

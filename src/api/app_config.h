@@ -14,6 +14,9 @@
 // terminals no vehicle record names), fleet.cover_signal (see
 // fleet::ParseCoverSignal, e.g. "io:3").
 // File only: ledger.origin (transparency log name, default sightline.local/ledger).
+// File only: parking.offline_minutes (a sensor silent this long is offline,
+// default 120), parking.flood_limit (messages a minute from one sensor before
+// the rest are refused as a flood, default 30).
 #pragma once
 
 #include <string>

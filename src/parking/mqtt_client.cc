@@ -57,6 +57,7 @@ Status MqttClient::Start() {
   mosquitto_connect_callback_set(mosq_, &MqttClient::OnConnect);
   mosquitto_disconnect_callback_set(mosq_, &MqttClient::OnDisconnect);
   mosquitto_message_callback_set(mosq_, &MqttClient::OnMessage);
+  mosquitto_publish_callback_set(mosq_, &MqttClient::OnPublish);
   mosquitto_reconnect_delay_set(mosq_, 1, 10, true);
   // Many uplinks arrive at once after a reconnection; let them in.
   mosquitto_max_inflight_messages_set(mosq_, 1000);
@@ -76,6 +77,7 @@ Status MqttClient::Publish(const std::string& topic, std::string_view payload, i
                                    qos, retain);
   if (rc == MOSQ_ERR_NO_CONN) return Error::Unavailable("MQTT broker not connected");
   if (rc != MOSQ_ERR_SUCCESS) return Error::Unavailable(std::string("MQTT publish: ") + mosquitto_strerror(rc));
+  published_.fetch_add(1);
   return {};
 }
 
@@ -86,6 +88,19 @@ bool MqttClient::WaitConnected(int timeout_ms) const {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
+}
+
+bool MqttClient::WaitDelivered(int timeout_ms) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (delivered_.load() < published_.load()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+void MqttClient::OnPublish(struct mosquitto*, void* self_ptr, int) {
+  static_cast<MqttClient*>(self_ptr)->delivered_.fetch_add(1);
 }
 
 void MqttClient::OnConnect(struct mosquitto* mosq, void* self_ptr, int rc) {

@@ -56,6 +56,10 @@ class MqttClient {
   Status Publish(const std::string& topic, std::string_view payload, int qos = 0, bool retain = false);
   // Blocks up to timeout_ms for the first connection.
   bool WaitConnected(int timeout_ms) const;
+  // Blocks up to timeout_ms until every message published so far has left
+  // (QoS 0: written to the socket; QoS 1: acknowledged by the broker).
+  // Publish only queues, so a publisher must call this before it goes.
+  bool WaitDelivered(int timeout_ms) const;
 
   bool connected() const { return connected_.load(); }
   uint64_t connects() const { return connects_.load(); }
@@ -66,13 +70,14 @@ class MqttClient {
   static void OnConnect(struct mosquitto*, void* self, int rc);
   static void OnDisconnect(struct mosquitto*, void* self, int rc);
   static void OnMessage(struct mosquitto*, void* self, const struct mosquitto_message* message);
+  static void OnPublish(struct mosquitto*, void* self, int mid);
 
   MqttOptions options_;
   Handler on_message_;
   struct mosquitto* mosq_ = nullptr;
   bool started_ = false;
   std::atomic<bool> connected_{false};
-  std::atomic<uint64_t> connects_{0}, disconnects_{0}, received_{0};
+  std::atomic<uint64_t> connects_{0}, disconnects_{0}, received_{0}, published_{0}, delivered_{0};
 };
 
 }  // namespace sl::parking

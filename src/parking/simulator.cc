@@ -94,7 +94,7 @@ int SimulateParkingCommand(const ParkingSimOptions& options, std::FILE* out) {
     for (int64_t i = 0; i < options.count; ++i) {
       publish_one(true);
       // libmosquitto queues without bound; keep the queue short.
-      if ((i & 1023) == 1023) std::this_thread::sleep_for(std::chrono::microseconds(200));
+      if ((i & 1023) == 1023) client.WaitDelivered(10'000);
     }
   } else {
     // First an initial picture: every sensor reports once, in a spread.
@@ -112,8 +112,8 @@ int SimulateParkingCommand(const ParkingSimOptions& options, std::FILE* out) {
       std::this_thread::sleep_until(next);
     }
   }
-  // Let the loop thread hand the queue to the broker.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Publish only queues: wait until the loop thread has handed everything over.
+  if (!client.WaitDelivered(60'000)) std::fprintf(stderr, "sightline simulate parking: some messages not delivered\n");
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(out, "sightline simulate parking: %lld messages to %zu sensors in %.2f s (%.0f/s), %lld not sent\n",
                static_cast<long long>(sent), sensors.size(), secs, sent / secs, static_cast<long long>(failed));

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +72,9 @@ bool MosquittoBroker::Start() {
   }
   pid_ = ::fork();
   if (pid_ == 0) {
+    // A test that crashes takes its broker with it (as far as the kernel
+    // keeps the signal across mosquitto's change of user).
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     ::execl("/usr/sbin/mosquitto", "mosquitto", "-c", conf.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
