@@ -1,0 +1,6 @@
+import { createApp } from 'vue';
+import '../common/base.css';
+import './parking.css';
+import ParkingApp from './ParkingApp.vue';
+
+createApp(ParkingApp).mount('#app');
