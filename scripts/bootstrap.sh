@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libgeos-dev
   chromium fonts-wqy-microhei
   wrk nginx-light curl
+  libexiv2-dev
 )
 
 missing=()
