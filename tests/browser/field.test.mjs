@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,9 @@ const PASSWORD = process.env.SIGHTLINE_DEMO_PASSWORD || '';
 const OUT = path.resolve(process.env.SIGHTLINE_TEST_OUTPUT || 'test-output');
 const STEP = 20_000;
 const CHUNK = 4 * 1024 * 1024;
+const SIGHTLINE = path.resolve(process.env.SIGHTLINE_BUILD || 'build', 'sightline');
+// What the first test captured, for the partner's test.
+const captured = { caseId: 0, officerToken: '' };
 fs.mkdirSync(OUT, { recursive: true });
 
 async function openPhone() {
@@ -93,8 +97,9 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
     await page.waitForFunction(() => !document.querySelector('#where').textContent.includes('定位中'));
     await page.click('#start');
     const inspection = await page.evaluate(() => JSON.parse(localStorage.getItem('sl.field.inspection')).id);
+    captured.caseId = caseId;
 
-    const captured = async (mode, n) => {
+    const capturedIn = async (mode, n) => {
       await page.locator(`#panel [data-captured="${mode}"]`).nth(n - 1).waitFor();
     };
     // Photo and document scan from the fake camera.
@@ -102,7 +107,7 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
       await page.click(`.modes button[data-mode="${mode}"]`);
       await page.waitForFunction(() => document.querySelector('#panel video')?.videoWidth > 0);
       await page.click('#shoot');
-      await captured(mode, 1);
+      await capturedIn(mode, 1);
     }
     await page.screenshot({ path: path.join(OUT, 'field-capture.png') });
     // Video and audio with MediaRecorder.
@@ -113,7 +118,7 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
       await page.click('#rec-start');
       await page.waitForTimeout(1500);
       await page.click('#rec-stop');
-      await captured(mode, 1);
+      await capturedIn(mode, 1);
     }
     // Written record signed on screen by the party.
     await page.click('.modes button[data-mode="record"]');
@@ -122,18 +127,18 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
     await draw(page, '#party-sign');
     await page.screenshot({ path: path.join(OUT, 'field-record.png') });
     await page.click('#save-record');
-    await captured('record', 1);
+    await capturedIn('record', 1);
     // E-signature.
     await page.click('.modes button[data-mode="signature"]');
     await draw(page, '#e-sign');
     await page.click('#save-sign');
-    await captured('signature', 1);
+    await capturedIn('signature', 1);
     // Location track.
     await page.click('.modes button[data-mode="track"]');
     await page.click('#track-start');
     await page.waitForTimeout(2200);
     await page.click('#track-stop');
-    await captured('track', 1);
+    await capturedIn('track', 1);
 
     await page.waitForFunction(() => document.querySelectorAll('#queue li[data-status="sealed"]').length === 7, null, {
       timeout: 60_000,
@@ -175,6 +180,7 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
 
     // The server's view: eight sealed items of this inspection, one per mode.
     const token = await page.evaluate(() => localStorage.getItem('sl.field.token'));
+    captured.officerToken = token;
     const res = await page.request.get(`${BASE}/api/v1/evidence/items?inspection_id=${inspection}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
@@ -202,6 +208,56 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
   } catch (e) {
     await page.screenshot({ path: path.join(OUT, 'field-failure.png'), fullPage: true }).catch(() => {});
     throw new Error(`${e.message}\n${problems.join('\n')}`);
+  } finally {
+    await close();
+  }
+});
+
+test('a partner department sees the shared case in the console and its bundle verifies offline', { timeout: 90_000 }, async () => {
+  assert.ok(captured.caseId, 'runs after the capture test');
+  assert.ok(fs.existsSync(SIGHTLINE), `the sightline binary (${SIGHTLINE}; set SIGHTLINE_BUILD)`);
+  const { page, problems, close } = await openPhone();
+  try {
+    // The officer shares the case with the police department.
+    const police = await page.request.post(`${BASE}/api/v1/auth/login`, {
+      data: { username: 'partner-police', password: PASSWORD },
+    });
+    assert.equal(police.status(), 200);
+    const partner = (await police.json()).user;
+    const share = await page.request.post(`${BASE}/api/v1/evidence/shares`, {
+      headers: { Authorization: `Bearer ${captured.officerToken}` },
+      data: { department_id: partner.department_id, case_id: captured.caseId },
+    });
+    assert.equal(share.status(), 201, await share.text());
+
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(BASE + '/');
+    await page.getByTestId('login-username').fill('partner-police');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/console\.html/);
+    await page.getByTestId('nav-evidence').click();
+    await page.getByTestId('view-evidence').waitFor();
+    await page.getByTestId('evidence-case').fill(String(captured.caseId));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="evidence-bundle"]').length === 8);
+    await page.screenshot({ path: path.join(OUT, 'field-partner-console.png') });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('evidence-bundle').first().click(),
+    ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-bundle-'));
+    try {
+      const tar = path.join(dir, download.suggestedFilename());
+      await download.saveAs(tar);
+      execFileSync('tar', ['-xf', tar, '-C', dir]);
+      const bundle = path.join(dir, `case-${captured.caseId}-evidence`);
+      const report = execFileSync(SIGHTLINE, ['verify', bundle], { encoding: 'utf8' }); // throws unless exit 0
+      assert.match(report, /VALID/);
+      assert.equal((report.match(/OK +file files\/[0-9a-f]{64}/g) || []).length, 8, report);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(problems, []);
   } finally {
     await close();
   }
