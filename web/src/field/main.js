@@ -97,6 +97,10 @@ function loginView() {
       $('#login-error', el).textContent = body.error ? body.error.message : `登录失败 (${r.status})`;
       return;
     }
+    if (!['officer', 'auxiliary'].includes(body.user?.role)) {
+      $('#login-error', el).textContent = '现场取证仅限执法人员和协管人员使用';
+      return;
+    }
     state.token = body.token;
     state.user = body.user;
     localStorage.setItem(TOKEN_KEY, body.token);
@@ -424,8 +428,16 @@ async function renderQueue() {
   $('#queue-summary').textContent = `共 ${items.length} 件，已封存 ${sealed} 件`;
 }
 
+function signedOut() {
+  localStorage.removeItem(TOKEN_KEY);
+  state.token = '';
+  render();
+  const err = $('#login-error');
+  if (err) err.textContent = '登录已过期，请重新登录；待上传的证据仍保存在本机';
+}
+
 function kick() {
-  return flush(state.token, renderQueue).then(renderQueue);
+  return flush(state.token, renderQueue, signedOut).then(renderQueue);
 }
 
 function setNet() {

@@ -67,10 +67,10 @@ function uploadOne(item, token, onChange) {
         }
         await updateItem(item.id, {
           status: refused ? 'refused' : 'queued',
-          error: message,
+          error: status === 401 ? '' : message,
           uploadUrl: status === 404 ? null : upload.url || item.uploadUrl,
         });
-        resolve(false);
+        resolve(status === 401 ? 'unauthorized' : false);
       },
     });
     upload.start();
@@ -95,7 +95,7 @@ async function confirm(item, token) {
 }
 
 let running = null;
-export function flush(token, onChange) {
+export function flush(token, onChange, onUnauthorized = () => {}) {
   if (running) return running;
   const pass = (async () => {
     const tried = new Set();
@@ -110,8 +110,12 @@ export function flush(token, onChange) {
         if (next.status !== 'sealing') {
           await updateItem(next.id, { status: 'uploading', error: '' });
           onChange();
-          await uploadOne(next, token, onChange);
+          const outcome = await uploadOne(next, token, onChange);
           onChange();
+          if (outcome === 'unauthorized') {
+            onUnauthorized();
+            return;
+          }
         }
         const now = await getItem(next.id);
         if (now && now.status === 'sealing') {
