@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <ctime>
 
 #include "common/json.h"
 #include "common/time.h"
@@ -70,6 +71,16 @@ net::Response Empty(int status) {
   return Tus(std::move(r));
 }
 
+// RFC 9110 IMF-fixdate, as tus's Upload-Expires wants it.
+std::string HttpDate(int64_t epoch_ms) {
+  const std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
 // 412 unless the client speaks tus 1.0.0.
 std::optional<net::Response> CheckTusVersion(const net::Request& request) {
   if (request.header("Tus-Resumable") == kTusVersion) return std::nullopt;
@@ -98,7 +109,7 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
   api.Raw("OPTIONS", "/api/v1/uploads/", "public", [s](net::Request&, const Principal&) -> Result<net::Response> {
     net::Response r = Empty(204);
     r.headers["Tus-Version"] = kTusVersion;
-    r.headers["Tus-Extension"] = "creation,termination";
+    r.headers["Tus-Extension"] = "creation,expiration,termination";
     r.headers["Tus-Max-Size"] = std::to_string(s->max_upload_bytes());
     return r;
   });
@@ -135,6 +146,7 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             r.headers["Upload-Length"] = std::to_string(state->length);
             if (!state->metadata.empty()) r.headers["Upload-Metadata"] = state->metadata;
             if (state->item_id) r.headers["Evidence-Item"] = std::to_string(*state->item_id);
+            if (state->expires_ms) r.headers["Upload-Expires"] = HttpDate(state->expires_ms);
             return r;
           });
 
@@ -152,6 +164,7 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             net::Response r = Empty(204);
             r.headers["Upload-Offset"] = std::to_string(state->offset);
             if (state->item_id) r.headers["Evidence-Item"] = std::to_string(*state->item_id);
+            if (state->expires_ms) r.headers["Upload-Expires"] = HttpDate(state->expires_ms);
             return r;
           });
 

@@ -1,6 +1,7 @@
 // Evidence routes.
 //
-// tus 1.0 (core, creation, termination) at /api/v1/uploads/:
+// tus 1.0 (core, creation, expiration, termination) at /api/v1/uploads/:
+// Unfinished uploads expire 7 days after creation (Upload-Expires).
 //   OPTIONS /api/v1/uploads/        Tus-Version, Tus-Extension, Tus-Max-Size (public)
 //   POST    /api/v1/uploads/        Upload-Length + Upload-Metadata -> 201 Location
 //   HEAD    /api/v1/uploads/{id}    Upload-Offset, Upload-Length

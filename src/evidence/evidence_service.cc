@@ -161,6 +161,7 @@ Status EvidenceService::Open() {
   SL_TRY(uploads_.Init());
   SL_TRY(blobs_.Init());
   available_ = true;
+  RemoveExpiredUploads();
   for (const std::string& id : uploads_.List()) {
     auto info = uploads_.Load(id);
     if (!info.ok()) {
@@ -185,8 +186,25 @@ std::string EvidenceService::TrustPolicy() const {
 
 Result<uint64_t> EvidenceService::Seal(std::string entry) { return ledger_->Add(std::move(entry)).get(); }
 
+size_t EvidenceService::RemoveExpiredUploads() {
+  const int64_t now = clock_.NowMs();
+  last_sweep_ms_ = now;
+  size_t removed = 0;
+  for (const std::string& id : uploads_.List()) {
+    auto lock_ptr = uploads_.Lock(id);
+    std::lock_guard lock(*lock_ptr);
+    auto info = uploads_.Load(id);
+    if (!info.ok() || info->created_ms + options_.upload_expiry_ms > now) continue;
+    auto offset = uploads_.Offset(id);
+    if (!offset.ok() || *offset >= info->length) continue;  // complete: Open() finishes it
+    if (uploads_.Remove(id).ok()) ++removed;
+  }
+  return removed;
+}
+
 Result<std::string> EvidenceService::CreateUpload(const Principal& who, uint64_t length, const std::string& metadata) {
   if (!available_) return Error::Unavailable("evidence needs the data directory and its transparency log");
+  if (clock_.NowMs() - last_sweep_ms_ > 3600 * 1000) RemoveExpiredUploads();
   if (length == 0) return Error::BadRequest("Upload-Length must be at least 1", "Upload-Length");
   if (length > options_.max_upload_bytes)
     return Error::TooLarge("Upload-Length " + std::to_string(length) + " is over Tus-Max-Size " +
@@ -209,6 +227,13 @@ Result<UploadInfo> EvidenceService::OwnedUpload(const Principal& who, const std:
   if (!available_) return Error::Unavailable("evidence needs the data directory and its transparency log");
   SL_ASSIGN_OR_RETURN(UploadInfo info, uploads_.Load(id));
   if (info.user_id != who.user_id) return Error::NotFound("no upload " + id);
+  if (info.created_ms + options_.upload_expiry_ms <= clock_.NowMs()) {
+    auto offset = uploads_.Offset(id);
+    if (offset.ok() && *offset < info.length) {
+      SL_TRY(uploads_.Remove(id));
+      return Error::NotFound("upload " + id + " expired unfinished and was removed");
+    }
+  }
   return info;
 }
 
@@ -225,16 +250,18 @@ Result<UploadState> EvidenceService::Upload(const Principal& who, const std::str
                                                   {id}));
     if (!row || row->i64("officer_id") != who.user_id) return info.error();
     const uint64_t size = static_cast<uint64_t>(row->i64("size"));
-    return UploadState{size, size, "", row->i64("id")};
+    return UploadState{size, size, 0, "", row->i64("id")};
   }
   UploadState state;
   state.length = info->length;
   state.metadata = info->metadata;
+  state.expires_ms = info->created_ms + options_.upload_expiry_ms;
   auto offset = uploads_.Offset(id);
   state.offset = offset.ok() ? *offset : info->length;  // no part: moved into the blobs at completion
   if (state.offset == state.length) {
     SL_ASSIGN_OR_RETURN(int64_t item, Complete(*info));
     state.item_id = item;
+    state.expires_ms = 0;
   }
   return state;
 }
@@ -246,8 +273,10 @@ Result<UploadState> EvidenceService::Patch(const Principal& who, const std::stri
   SL_ASSIGN_OR_RETURN(UploadInfo info, OwnedUpload(who, id));
   UploadState state;
   state.length = info.length;
+  state.expires_ms = info.created_ms + options_.upload_expiry_ms;
   SL_ASSIGN_OR_RETURN(state.offset, uploads_.Append(id, offset, data, info.length));
   if (state.offset == state.length) {
+    state.expires_ms = 0;
     SL_ASSIGN_OR_RETURN(int64_t item, Complete(info));
     state.item_id = item;
   }

@@ -28,6 +28,7 @@
 // captures; the other roles the policy table admits, everything.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,10 +49,14 @@ struct EvidenceOptions {
   std::string data_dir;                        // uploads/ and blobs/ beneath it; empty: evidence is unavailable
   uint64_t max_upload_bytes = 4ULL << 30;      // Tus-Max-Size
   uint64_t max_bundle_bytes = 1ULL << 30;      // files in one downloaded bundle
+  // tus expiration: an upload not finished this long after its creation is
+  // removed (at start, and at most hourly while serving).
+  int64_t upload_expiry_ms = 7LL * 24 * 3600 * 1000;
 };
 
 struct UploadState {
   uint64_t offset = 0, length = 0;
+  int64_t expires_ms = 0;          // 0 once the upload is an item
   std::string metadata;
   std::optional<int64_t> item_id;  // set once the upload became an item
 };
@@ -75,6 +80,8 @@ class EvidenceService {
   Result<UploadState> Patch(const auth::Principal& who, const std::string& id, uint64_t offset,
                             std::string_view data);
   Status Terminate(const auth::Principal& who, const std::string& id);
+  // Removes unfinished uploads past their expiry; returns how many.
+  size_t RemoveExpiredUploads();
   // Steps 1-6 above; idempotent.
   Result<int64_t> Complete(const UploadInfo& info);
 
@@ -114,6 +121,7 @@ class EvidenceService {
   UploadStore uploads_;
   BlobStore blobs_;
   bool available_ = false;
+  std::atomic<int64_t> last_sweep_ms_{0};
 };
 
 // The canonical JSON of a custody log entry.

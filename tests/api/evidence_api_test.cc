@@ -111,7 +111,7 @@ TEST_F(EvidenceApiTest, OptionsAdvertisesTus) {
   EXPECT_EQ(r->status, 204);
   EXPECT_EQ(r->get_header_value("Tus-Resumable"), "1.0.0");
   EXPECT_EQ(r->get_header_value("Tus-Version"), "1.0.0");
-  EXPECT_EQ(r->get_header_value("Tus-Extension"), "creation,termination");
+  EXPECT_EQ(r->get_header_value("Tus-Extension"), "creation,expiration,termination");
   EXPECT_FALSE(r->get_header_value("Tus-Max-Size").empty());
 }
 
@@ -125,6 +125,7 @@ TEST_F(EvidenceApiTest, UploadBecomesASealedItemWithItsCustodyTrail) {
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->get_header_value("Upload-Offset"), "0");
   EXPECT_EQ(head->get_header_value("Upload-Length"), std::to_string(content.size()));
+  EXPECT_TRUE(head->get_header_value("Upload-Expires").ends_with(" GMT")) << head->get_header_value("Upload-Expires");
   ASSERT_EQ(Patch(officer_, path, 0, content.substr(0, 1000))->status, 204);
   head = c->Head(path, Tus(officer_));
   EXPECT_EQ(head->get_header_value("Upload-Offset"), "1000");
