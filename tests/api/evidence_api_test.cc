@@ -227,6 +227,12 @@ TEST_F(EvidenceApiTest, RefusalsAreClearAndLoseNothing) {
       {"someone else's upload", [&] { return Patch(auxiliary_, path, 0, "scan"); }, 404, ""},
       {"an unknown upload", [&] { return Patch(officer_, "/api/v1/uploads/00000000000000000000000000000000", 0, "x"); },
        404, ""},
+      {"a chunk over the server's body limit (1 MiB here)",
+       [&] {
+         const std::string big(1536 * 1024, 'b');
+         return Patch(officer_, Create(officer_, 2 * big.size(), CaptureMeta(big + big, "video")), 0, big);
+       },
+       413, ""},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.name);
