@@ -8,12 +8,15 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "auth/audit.h"
 #include "common/json.h"
 #include "common/time.h"
 #include "evidence/exif.h"
 #include "ledger/bundle.h"
+#include "ledger/checkpoint.h"
+#include "ledger/note.h"
 #include "ledger/proof_file.h"
 
 namespace sl::evidence {
@@ -523,7 +526,32 @@ Result<std::string> EvidenceService::BundleTar(const Principal& who, std::option
 
   const std::string name =
       case_id ? "case-" + std::to_string(*case_id) + "-evidence" : "evidence-item-" + std::to_string(*item_id);
-  const std::string published = ledger_->PublishedCheckpoint();
+  // With witnesses, the published (cosigned) checkpoint trails the log by up
+  // to a witnessing round; wait briefly for one that covers everything the
+  // bundle holds (the "exported" events just sealed), so that the partner's
+  // quorum holds for every entry. Without witnesses it covers them already.
+  int64_t max_index = 0;
+  {
+    auto lease = db_.Acquire();
+    for (const auto& item : items) {
+      SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT MAX(ledger_index) AS m FROM evidence_custody WHERE "
+                                                    "item_id = ?",
+                                                    {item.i64("id")}));
+      max_index = std::max({max_index, row ? row->i64("m") : 0, item.i64("ledger_index")});
+    }
+  }
+  auto covered = [&](const std::string& note) {
+    auto parsed = ledger::ParseNote(note);
+    if (!parsed.ok()) return false;
+    auto cp = ledger::ParseCheckpoint(parsed->text);
+    return cp.ok() && cp->size > static_cast<uint64_t>(max_index);
+  };
+  std::string published = ledger_->PublishedCheckpoint();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!covered(published) && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    published = ledger_->PublishedCheckpoint();
+  }
   auto prove = [&](uint64_t index) -> Result<ledger::TlogProof> {
     auto proof = ledger::ProveEntry(ledger_->log(), index, published);
     if (!proof.ok() && proof.error().code == ErrorCode::kNotFound)  // newer than the cosigned checkpoint

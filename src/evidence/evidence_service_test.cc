@@ -4,11 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "api/schema.h"
 #include "common/crypto.h"
 #include "ledger/base64.h"
+#include "ledger/bundle.h"
+#include "ledger/witness.h"
+#include "net/server.h"
 #include "ledger/test_dir.h"
 #include "store/migrations.h"
 #include "support/test_db.h"
@@ -89,6 +95,83 @@ TEST_F(EvidenceServiceTest, CompletionRefusesAlteredContentAndKeepsNothing) {
   EXPECT_EQ(ledger_->log().size(), before) << "nothing sealed for refused content";
   auto lease = db_->Acquire();
   EXPECT_EQ((*lease->QueryOne("SELECT COUNT(*) AS n FROM evidence_items"))->i64("n"), 0);
+}
+
+// A partner's witness served over loopback HTTP.
+class WitnessServer {
+ public:
+  WitnessServer(const std::string& state, const std::string& name, const std::string& log_vkey) {
+    witness_ = ledger::Witness::Open({state, name, {log_vkey}}).value();
+    ledger::RegisterWitnessRoutes(router_, *witness_);
+    net::ServerOptions o;
+    o.listen = "127.0.0.1:0";
+    o.threads = 1;
+    server_ = std::make_unique<net::HttpServer>(o, router_);
+    EXPECT_TRUE(server_->Listen().ok());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  ~WitnessServer() {
+    server_->Stop();
+    thread_.join();
+  }
+  std::string vkey() const { return witness_->VerifierKey(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/add-checkpoint"; }
+
+ private:
+  std::unique_ptr<ledger::Witness> witness_;
+  net::Router router_;
+  std::unique_ptr<net::HttpServer> server_;
+  std::thread thread_;
+};
+
+// With a court witness and a policy requiring it, a case bundle made right
+// after new custody events still verifies with the quorum met for every
+// entry: the bundle waits for the cosigned checkpoint that covers them.
+TEST(EvidenceBundleTest, BundleOfAWitnessedLogMeetsTheCourtsQuorum) {
+  ledger::TempDir dir;
+  std::string log_vkey;
+  {
+    auto first = ledger::Ledger::Open({dir.path() + "/ledger", "tongxiang.example/ledger"}, nullptr);
+    ASSERT_TRUE(first.ok());
+    log_vkey = (*first)->log().VerifierKey();
+  }
+  WitnessServer court(dir.path() + "/court", "court.example/witness", log_vkey);
+  std::ofstream(dir.path() + "/ledger/witnesses") << court.vkey() << " " << court.url() << "\n";
+  const std::string policy =
+      "log " + log_vkey + "\nwitness court " + court.vkey() + "\nquorum court\n";
+  std::ofstream(dir.path() + "/ledger/policy") << policy;
+
+  auto db = testing::OpenTestDatabase(2);
+  ASSERT_TRUE(store::Migrate(*db, api::AllMigrations()).ok());
+  EventBus bus(SystemClock::Instance());
+  auto ledger = ledger::Ledger::Open({dir.path() + "/ledger", "tongxiang.example/ledger"}, nullptr);
+  ASSERT_TRUE(ledger.ok()) << ledger.error().message;
+  EvidenceService service(*db, bus, SystemClock::Instance(), ledger->get(), EvidenceOptions{dir.path()});
+  ASSERT_TRUE(service.Open().ok());
+  auth::Principal officer;
+  officer.user_id = 5;
+  officer.username = "officer";
+  officer.role = auth::Role::kOfficer;
+  const std::string content = "recording of the hearing";
+  auto id = service.CreateUpload(officer, content.size(),
+                                 Metadata(content) + ",case_id " + ledger::Base64Encode("31"));
+  ASSERT_TRUE(id.ok());
+  auto done = service.Patch(officer, *id, 0, content);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+
+  std::string name;
+  auto tar = service.BundleTar(officer, 31, std::nullopt, &name);
+  ASSERT_TRUE(tar.ok()) << tar.error().message;
+  {
+    std::ofstream out(dir.path() + "/b.tar", std::ios::binary);
+    out << *tar;
+  }
+  ASSERT_EQ(std::system(("tar -xf " + dir.path() + "/b.tar -C " + dir.path()).c_str()), 0);
+  auto report = ledger::VerifyBundle(dir.path() + "/" + name, policy);
+  EXPECT_TRUE(report.ok()) << report.Text();
+  size_t quorum = 0;
+  for (const auto& check : report.checks) quorum += check.check == "quorum" && check.ok;
+  EXPECT_EQ(quorum, 5u) << report.Text();  // the manifest and captured, uploaded, sealed, exported
 }
 
 }  // namespace
