@@ -204,6 +204,20 @@ test('officer captures evidence in all eight modes; an interrupted upload resume
     // The queue shows each item's log index once sealed.
     const shown = await page.locator('#queue li[data-mode="bodycam"]').textContent();
     assert.ok(shown.includes(`#${bodycam.ledger_index}`), shown);
+
+    // The PWA opens without a network: the service worker serves the shell
+    // and the queue comes from IndexedDB.
+    await page.waitForFunction(() => window.__slFieldShellCached === true);
+    await page.waitForFunction(async () => {
+      const cache = await caches.open('sl-field-v1');
+      return (await cache.keys()).some((r) => /\/assets\/field-.*\.js$/.test(r.url));
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('#net.off').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#queue li[data-status="sealed"]').length === 8);
+    await page.screenshot({ path: path.join(OUT, 'field-offline-reload.png') });
+    await context.setOffline(false);
     assert.deepEqual(problems, []);
   } catch (e) {
     await page.screenshot({ path: path.join(OUT, 'field-failure.png'), fullPage: true }).catch(() => {});

@@ -15,6 +15,14 @@ self.addEventListener('activate', (event) => {
   self.clients.claim();
 });
 
+// The page tells the worker which built assets it loaded (their names carry
+// content hashes), so the whole shell is cached after the first visit.
+self.addEventListener('message', (event) => {
+  const urls = (event.data && event.data.cache) || [];
+  const mine = urls.filter((u) => new URL(u, self.location.origin).origin === self.location.origin);
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(mine)).catch(() => {}));
+});
+
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;

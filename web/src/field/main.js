@@ -453,7 +453,20 @@ window.addEventListener('online', () => {
 window.addEventListener('offline', setNet);
 setInterval(kick, 15000);
 
-if ('serviceWorker' in navigator) navigator.serviceWorker.register('/field-sw.js').catch(() => {});
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker
+    .register('/field-sw.js')
+    .then(() => navigator.serviceWorker.ready)
+    .then((reg) => {
+      const assets = performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((u) => /\/assets\//.test(u));
+      reg.active.postMessage({ cache: ['/field.html', ...assets] });
+      window.__slFieldShellCached = true;
+    })
+    .catch(() => {});
+}
 watchPosition();
 render();
 kick();
