@@ -229,6 +229,9 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             r.headers["Digest"] = "sha-256=" + row.str("sha256");
             r.headers["Cache-Control"] = "private, no-store";
             r.headers["X-Content-Type-Options"] = "nosniff";
+            // The type is what the uploader declared: never let the browser run it.
+            r.headers["Content-Security-Policy"] = "sandbox; default-src 'none'";
+            r.headers["Content-Disposition"] = "attachment; filename=\"evidence-" + std::to_string(id) + "\"";
             return r;
           });
 

@@ -161,6 +161,8 @@ TEST_F(EvidenceApiTest, UploadBecomesASealedItemWithItsCustodyTrail) {
   auto bytes = c->Get("/api/v1/evidence/items/" + std::to_string(id) + "/content", Bearer(officer_));
   ASSERT_EQ(bytes->status, 200);
   EXPECT_EQ(bytes->body, content);
+  EXPECT_EQ(bytes->get_header_value("Digest"), "sha-256=" + Sha256Hex(content));
+  EXPECT_EQ(bytes->get_header_value("Content-Security-Policy"), "sandbox; default-src 'none'");
   auto after = Get(officer_, "/api/v1/evidence/items/" + std::to_string(id));
   EXPECT_EQ(after.at("custody").as_array().back().at("event").as_string(), "viewed");
 
