@@ -13,6 +13,7 @@ PACKAGES=(
   libxlsxwriter-dev libqrencode-dev
   chromium fonts-wqy-microhei
   wrk nginx-light curl
+  libexiv2-dev
 )
 
 missing=()

@@ -52,6 +52,7 @@ done
 "$BUILD/sightline" simulate trucks --demo-routes --count 517 --demo-seed 7 --jt808 "127.0.0.1:$JT808_PORT" \
   --interval-ms 1000 --seconds 120 >"$OUT/simulator.log" 2>&1 &
 SIM_PID=$!
+export SIGHTLINE_BUILD="$BUILD"  # the field test runs `sightline verify` on a downloaded bundle
 SIGHTLINE_TEST_TRUCKS=1 SIGHTLINE_URL="http://127.0.0.1:$HTTP_PORT" SIGHTLINE_TEST_OUTPUT="$OUT" node --test tests/browser/
 kill -TERM "$SIM_PID" 2>/dev/null || true
 wait "$SIM_PID" 2>/dev/null || true

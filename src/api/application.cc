@@ -6,6 +6,7 @@
 #include "api/schema.h"
 #include "api/system_routes.h"
 #include "auth/auth_routes.h"
+#include "evidence/evidence_routes.h"
 #include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
@@ -54,6 +55,11 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
     app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
   }
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
+  app->options_.evidence.data_dir = app->options_.data_dir;
+  app->evidence_ = std::make_unique<evidence::EvidenceService>(*app->db_, app->bus_, clock, app->ledger_.get(),
+                                                               app->options_.evidence);
+  SL_TRY(app->evidence_->Open());
+  evidence::RegisterEvidenceRoutes(api, *app->evidence_, *app->db_);
   Application* self = app.get();
   RegisterSystemRoutes(app->router_, api,
                        SystemDeps{*app->db_, app->bus_, clock,

@@ -13,6 +13,7 @@
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "evidence/evidence_service.h"
 #include "fleet/fleet_service.h"
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
@@ -36,6 +37,8 @@ struct AppOptions {
   // checkpoint and in the partners' trust policies, so set it once per
   // deployment, before the first start (the key is created for it).
   std::string ledger_origin = "sightline.local/ledger";
+  // Field evidence (uploads and blobs under data_dir); data_dir is filled in.
+  evidence::EvidenceOptions evidence;
 };
 
 class Application {
@@ -55,6 +58,7 @@ class Application {
   auth::AuthService& auth() { return *auth_; }
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   fleet::FleetService& fleet() { return *fleet_; }
+  evidence::EvidenceService& evidence() { return *evidence_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -69,6 +73,7 @@ class Application {
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<fleet::FleetService> fleet_;
   std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
+  std::unique_ptr<evidence::EvidenceService> evidence_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

@@ -47,6 +47,15 @@ const std::vector<PolicyRow> kPolicy = {
     // permits; commanders and officers watch positions and alarms.
     {"fleet.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
     {"fleet.write", {R::kAdmin, R::kOfficer}},
+    // Field evidence: officers and auxiliary staff capture (auxiliaries see
+    // only their own captures); partners see only what is shared with their
+    // department and take verification bundles of it.
+    {"evidence.capture", {R::kOfficer, R::kAuxiliary}},
+    {"evidence.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                       R::kSupervisor, R::kPartner}},
+    {"evidence.transfer", {R::kAdmin, R::kOfficer, R::kLegalReviewer}},
+    {"evidence.share", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kCommander}},
+    {"evidence.bundle", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kSupervisor, R::kPartner}},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ struct TestServerOptions {
   std::string web_root;  // empty: no static files
   auth::AuthOptions auth;
   std::string jt808_listen;  // empty: no JT/T 808 terminal server
+  std::string data_dir;      // empty: no transparency log, no evidence store
 };
 
 class TestServer {

@@ -43,6 +43,7 @@ const READERS = {
   'subjects.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
   'audit.read': ['admin', 'supervisor'],
   'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
+  'evidence.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor', 'partner'],
 };
 
 export function can(user, action) {
