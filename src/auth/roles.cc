@@ -47,6 +47,8 @@ const std::vector<PolicyRow> kPolicy = {
     // permits; commanders and officers watch positions and alarms.
     {"fleet.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
     {"fleet.write", {R::kAdmin, R::kOfficer}},
+    // Fleet alarms: acknowledge, escalate to an urban event.
+    {"fleet.alarm", {R::kAdmin, R::kCommander, R::kOfficer}},
 };
 
 }  // namespace

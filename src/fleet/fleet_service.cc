@@ -17,7 +17,10 @@ std::string AlarmJson(const Alarm& a, int64_t id) {
   out += ",\"permit_id\":" + (a.permit_id ? std::to_string(a.permit_id) : std::string("null"));
   out += ",\"time\":\"" + FormatIso8601China(a.time_ms) + "\",\"raised\":\"" + FormatIso8601China(a.raised_ms) + "\"";
   out += ",\"lon\":" + json::FormatFixed(a.lon, 6) + ",\"lat\":" + json::FormatFixed(a.lat, 6);
-  out += ",\"tier\":" + std::to_string(a.tier) + ",\"distance_m\":" + json::FormatFixed(a.distance_m, 1) + "}";
+  out += ",\"tier\":" + std::to_string(a.tier) + ",\"distance_m\":" + json::FormatFixed(a.distance_m, 1);
+  if (a.type == AlarmType::kOverspeed)
+    out += ",\"speed_kmh\":" + json::FormatFixed(a.speed_kmh, 1) + ",\"limit_kmh\":" + json::FormatFixed(a.limit_kmh, 1);
+  out += "}";
   return out;
 }
 
@@ -131,7 +134,8 @@ void FleetService::SweepOffline() {
 Status FleetService::ReloadPermits() {
   auto lease = db_.Acquire();
   SL_ASSIGN_OR_RETURN(std::vector<Permit> permits, LoadPermits(*lease));
-  auto set = PermitSet::Build(std::move(permits));
+  SL_ASSIGN_OR_RETURN(std::vector<SpeedZone> zones, LoadSpeedZones(*lease));
+  auto set = PermitSet::Build(std::move(permits), std::move(zones));
   std::lock_guard lock(mutex_);
   permits_ = std::move(set);
   return {};

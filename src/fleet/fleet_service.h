@@ -86,8 +86,8 @@ class FleetService final : public TerminalSink {
   FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options = {});
   ~FleetService() override;
 
-  // Rebuilds the permit geofences from the store (at start and after a
-  // permit changes).
+  // Rebuilds the permit geofences and speed zones from the store (at start
+  // and after a permit or zone changes).
   Status ReloadPermits();
 
   RegisterOutcome Register(const std::string& phone, jt808::Edition edition,
