@@ -241,8 +241,9 @@ Result<Reply> UpdatePermit(store::Database& db, EventBus& bus, const Clock& cloc
   return Reply::Ok(updated);
 }
 
-// DELETE: a permit that manifests already cite is kept (revoke it by moving
-// valid_to instead): deleting it would orphan the record of those loads.
+// DELETE: a permit that manifests or alarms already cite is kept (revoke it
+// by moving valid_to instead): deleting it would orphan the record of those
+// loads and alarms. Deleting is for permits entered by mistake.
 Result<Reply> DeletePermit(store::Database& db, EventBus& bus, const Clock& clock, FleetService& fleet,
                            net::Request& request, const Principal& who) {
   SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(request));
@@ -251,12 +252,13 @@ Result<Reply> DeletePermit(store::Database& db, EventBus& bus, const Clock& cloc
                               SL_ASSIGN_OR_RETURN(auto before, PermitWithVehicles(tx, id));
                               if (!before) return Error::NotFound("no permit " + std::to_string(id));
                               entry.before_digest = auth::DigestOf(*before);
-                              SL_ASSIGN_OR_RETURN(auto cited, tx.QueryOne("SELECT COUNT(*) AS n FROM fleet_trips "
-                                                                          "WHERE permit_id = ?",
-                                                                          {id}));
+                              SL_ASSIGN_OR_RETURN(auto cited, tx.QueryOne("SELECT (SELECT COUNT(*) FROM fleet_trips "
+                                                                          "WHERE permit_id = ?) + (SELECT COUNT(*) "
+                                                                          "FROM fleet_alarms WHERE permit_id = ?) AS n",
+                                                                          {id, id}));
                               if (cited && cited->i64("n") > 0)
                                 return Error::Conflict("permit is cited by " + std::to_string(cited->i64("n")) +
-                                                           " manifests; end its validity (valid_to) instead",
+                                                           " manifests or alarms; end its validity (valid_to) instead",
                                                        "id");
                               return RemovePermit(tx, id);
                             }));

@@ -15,7 +15,7 @@
 //   PUT  permits/{id}                                  (fleet.write; audited)
 //        replaces every field; 404 unknown, 409 code taken
 //   DELETE permits/{id}                                (fleet.write; audited)
-//        409 when manifests cite the permit (end its validity instead)
+//        409 when manifests or alarms cite the permit (end its validity instead)
 // and the office routes of fleet/fleet_office_routes.h (alarm handling,
 // escalation, statistics, integrity ratings, speed zones).
 // A permit or speed zone change reloads the geofences of `fleet`.
