@@ -43,6 +43,10 @@ const READERS = {
   'subjects.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
   'audit.read': ['admin', 'supervisor'],
   'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
+  // Construction-waste trucks.
+  'fleet.read': ['admin', 'commander', 'officer', 'leader', 'supervisor'],
+  'fleet.write': ['admin', 'officer'],
+  'fleet.alarm': ['admin', 'commander', 'officer'],
 };
 
 export function can(user, action) {
