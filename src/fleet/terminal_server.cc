@@ -29,6 +29,7 @@ TerminalServer::TerminalServer(net::TcpServerOptions options, TerminalSink& sink
       totals_.unsupported += s.unsupported - before.unsupported;
       totals_.refused += s.refused - before.refused;
       totals_.fixes += s.fixes - before.fixes;
+      totals_.resend_requests += s.resend_requests - before.resend_requests;
     }
     return out;
   };
@@ -87,6 +88,8 @@ std::string FleetMetrics(const FleetService& fleet, const TerminalServer* termin
   metric("sightline_jt808_refused_total", "Messages refused (no authentication, wrong code, other phone, backpressure).",
          "counter", t.refused);
   metric("sightline_jt808_fixes_total", "Fixes accepted from terminals.", "counter", t.fixes);
+  metric("sightline_jt808_resend_requests_total", "0x8003 requests for missing subpackages.", "counter",
+         t.resend_requests);
   return out;
 }
 
