@@ -190,13 +190,16 @@ FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone) {
     cached.id = (*vehicle)->id;
     cached.plate = (*vehicle)->plate;
   }
-  cached.expires_ms = now + 10'000;
+  // Routes that add vehicles invalidate the cache at once; the expiry only
+  // bounds how long a change made elsewhere (another process) goes unseen.
+  cached.expires_ms = now + 300'000;
   std::lock_guard lock(mutex_);
   vehicles_[phone] = cached;
   return cached;
 }
 
 bool FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
+  const auto received = std::chrono::steady_clock::now();
   const int64_t now = clock_.NowMs();
   const CachedVehicle vehicle = VehicleOf(phone);
   const int64_t vehicle_id = vehicle.id;
@@ -241,7 +244,7 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
       p.last_alarm_ms = now;
     }
   }
-  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips));
+  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips), received);
 }
 
 }  // namespace sl::fleet

@@ -110,6 +110,11 @@ TEST_F(FleetServiceTest, RegisterAuthenticateReportAndAlarm) {
 
   service.Flush();
   EXPECT_EQ(alarms, std::vector<std::string>{"off_corridor"});
+  // Fix received → alarm published: measured on a steady clock.
+  const PositionWriter::Latency latency = service.alarm_latency();
+  EXPECT_EQ(latency.count, 1u);
+  EXPECT_GT(latency.max_ms, 0);
+  EXPECT_EQ(latency.p99_ms, latency.max_ms);
   clock_.Advance(11 * 60'000);  // silent for eleven minutes
   service.SweepOffline();
   service.Flush();

@@ -176,15 +176,18 @@ Result<std::vector<PositionRecord>> QueryPositions(store::Connection& conn, cons
 }
 
 Status InsertAlarms(store::Connection& conn, const std::vector<Alarm>& alarms) {
+  if (alarms.empty()) return {};
+  std::vector<store::Params> rows;
+  rows.reserve(alarms.size());
   for (const Alarm& a : alarms) {
-    SL_TRY(conn.Execute("INSERT INTO fleet_alarms (type, phone, vehicle_id, permit_id, time_ms, raised_ms, lon, lat, "
-                        "tier, distance_m, speed_kmh, limit_kmh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        {std::string(AlarmTypeName(a.type)), a.phone,
-                         a.vehicle_id ? store::Value(a.vehicle_id) : store::Value(),
-                         a.permit_id ? store::Value(a.permit_id) : store::Value(), a.time_ms, a.raised_ms, a.lon,
-                         a.lat, int64_t{a.tier}, a.distance_m, a.speed_kmh, a.limit_kmh}));
+    rows.push_back({std::string(AlarmTypeName(a.type)), a.phone,
+                    a.vehicle_id ? store::Value(a.vehicle_id) : store::Value(),
+                    a.permit_id ? store::Value(a.permit_id) : store::Value(), a.time_ms, a.raised_ms, a.lon, a.lat,
+                    int64_t{a.tier}, a.distance_m, a.speed_kmh, a.limit_kmh});
   }
-  return {};
+  return conn.ExecuteBatch("INSERT INTO fleet_alarms (type, phone, vehicle_id, permit_id, time_ms, raised_ms, lon, lat, "
+                           "tier, distance_m, speed_kmh, limit_kmh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           rows);
 }
 
 Status InsertTrips(store::Connection& conn, const std::vector<Trip>& trips) {
