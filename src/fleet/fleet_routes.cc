@@ -188,11 +188,26 @@ Result<PermitRecord> ParsePermitBody(const std::string& text) {
   return record;
 }
 
+// A permit is issued to a company for its own vehicles: the company must
+// exist and every vehicle must be one of its.
+Status CheckPermitReferences(store::Connection& tx, const PermitRecord& record) {
+  SL_ASSIGN_OR_RETURN(auto company, tx.QueryOne("SELECT id FROM fleet_companies WHERE id = ?", {record.company_id}));
+  if (!company) return Error::BadRequest("company_id names no transport company", "company_id");
+  for (int64_t vehicle : record.permit.vehicle_ids) {
+    SL_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT company_id FROM fleet_vehicles WHERE id = ?", {vehicle}));
+    if (!row) return Error::BadRequest("vehicle " + std::to_string(vehicle) + " does not exist", "vehicle_ids");
+    if (row->i64("company_id") != record.company_id)
+      return Error::BadRequest("vehicle " + std::to_string(vehicle) + " belongs to another company", "vehicle_ids");
+  }
+  return {};
+}
+
 Result<Reply> CreatePermit(store::Database& db, EventBus& bus, const Clock& clock, FleetService& fleet,
                            net::Request& request, const Principal& who) {
   SL_ASSIGN_OR_RETURN(PermitRecord record, ParsePermitBody(request.body));
   SL_ASSIGN_OR_RETURN(Reply reply, CreateAudited(db, bus, clock, who, "fleet.permit.create", "permit", "fleet_permits",
                                                  PermitJson, [&](store::Connection& tx) -> Result<int64_t> {
+                                                   SL_TRY(CheckPermitReferences(tx, record));
                                                    auto id = InsertPermit(tx, record, clock.NowMs());
                                                    SL_TRY(CheckConflict(id, "code", "vehicle_ids"));
                                                    return id;
@@ -226,6 +241,7 @@ Result<Reply> UpdatePermit(store::Database& db, EventBus& bus, const Clock& cloc
                               SL_ASSIGN_OR_RETURN(auto before, PermitWithVehicles(tx, id));
                               if (!before) return Error::NotFound("no permit " + std::to_string(id));
                               entry.before_digest = auth::DigestOf(*before);
+                              SL_TRY(CheckPermitReferences(tx, record));
                               Status replaced = ReplacePermit(tx, id, record);
                               if (!replaced.ok()) {
                                 if (replaced.error().code == ErrorCode::kConflict)

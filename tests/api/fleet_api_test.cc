@@ -304,6 +304,20 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
   r = server_->Client()->Put("/api/v1/fleet/permits/999999", Bearer(admin), permit_body("TX-OFF-9", 50),
                              "application/json");
   EXPECT_EQ(r->status, 404);
+  // A permit covers its own company's vehicles only.
+  const int64_t other = Post("/api/v1/fleet/companies", R"({"name":"濮院土方工程公司"})").at("id").as_int64();
+  std::string foreign = permit_body("TX-OFF-1", 80);
+  foreign.replace(foreign.find("\"company_id\":" + std::to_string(company)),
+                  ("\"company_id\":" + std::to_string(company)).size(), "\"company_id\":" + std::to_string(other));
+  r = server_->Client()->Put(permit_path, Bearer(admin), foreign, "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "vehicle_ids");
+  std::string nowhere = permit_body("TX-OFF-1", 80);
+  nowhere.replace(nowhere.find("\"company_id\":" + std::to_string(company)),
+                  ("\"company_id\":" + std::to_string(company)).size(), "\"company_id\":999999");
+  r = server_->Client()->Put(permit_path, Bearer(admin), nowhere, "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "company_id");
   r = server_->Client()->Put(permit_path, Bearer(server_->Login("commander")), permit_body("TX-OFF-1", 60),
                              "application/json");
   EXPECT_EQ(r->status, 403);
