@@ -52,6 +52,7 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   if (!app->options_.jt808_listen.empty()) {
     net::TcpServerOptions terminals;
     terminals.listen = app->options_.jt808_listen;
+    terminals.threads = app->options_.jt808_threads;
     app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
   }
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());

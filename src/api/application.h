@@ -32,6 +32,7 @@ struct AppOptions {
   // JT/T 808 terminal server; empty: not started. `sightline serve` defaults
   // it to 127.0.0.1:6808 (--jt808, SIGHTLINE_JT808).
   std::string jt808_listen;
+  int jt808_threads = 2;      // fleet.jt808_threads: I/O threads of the terminal listener
   fleet::FleetOptions fleet;
   // Transparency log origin and key name (ledger.origin); it appears in every
   // checkpoint and in the partners' trust policies, so set it once per

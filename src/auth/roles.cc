@@ -56,6 +56,8 @@ const std::vector<PolicyRow> kPolicy = {
     {"evidence.transfer", {R::kAdmin, R::kOfficer, R::kLegalReviewer}},
     {"evidence.share", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kCommander}},
     {"evidence.bundle", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kSupervisor, R::kPartner}},
+    // Fleet alarms: acknowledge, escalate to an urban event.
+    {"fleet.alarm", {R::kAdmin, R::kCommander, R::kOfficer}},
 };
 
 }  // namespace

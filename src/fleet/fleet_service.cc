@@ -17,7 +17,10 @@ std::string AlarmJson(const Alarm& a, int64_t id) {
   out += ",\"permit_id\":" + (a.permit_id ? std::to_string(a.permit_id) : std::string("null"));
   out += ",\"time\":\"" + FormatIso8601China(a.time_ms) + "\",\"raised\":\"" + FormatIso8601China(a.raised_ms) + "\"";
   out += ",\"lon\":" + json::FormatFixed(a.lon, 6) + ",\"lat\":" + json::FormatFixed(a.lat, 6);
-  out += ",\"tier\":" + std::to_string(a.tier) + ",\"distance_m\":" + json::FormatFixed(a.distance_m, 1) + "}";
+  out += ",\"tier\":" + std::to_string(a.tier) + ",\"distance_m\":" + json::FormatFixed(a.distance_m, 1);
+  if (a.type == AlarmType::kOverspeed)
+    out += ",\"speed_kmh\":" + json::FormatFixed(a.speed_kmh, 1) + ",\"limit_kmh\":" + json::FormatFixed(a.limit_kmh, 1);
+  out += "}";
   return out;
 }
 
@@ -131,7 +134,8 @@ void FleetService::SweepOffline() {
 Status FleetService::ReloadPermits() {
   auto lease = db_.Acquire();
   SL_ASSIGN_OR_RETURN(std::vector<Permit> permits, LoadPermits(*lease));
-  auto set = PermitSet::Build(std::move(permits));
+  SL_ASSIGN_OR_RETURN(std::vector<SpeedZone> zones, LoadSpeedZones(*lease));
+  auto set = PermitSet::Build(std::move(permits), std::move(zones));
   std::lock_guard lock(mutex_);
   permits_ = std::move(set);
   return {};
@@ -186,13 +190,16 @@ FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone) {
     cached.id = (*vehicle)->id;
     cached.plate = (*vehicle)->plate;
   }
-  cached.expires_ms = now + 10'000;
+  // Routes that add vehicles invalidate the cache at once; the expiry only
+  // bounds how long a change made elsewhere (another process) goes unseen.
+  cached.expires_ms = now + 300'000;
   std::lock_guard lock(mutex_);
   vehicles_[phone] = cached;
   return cached;
 }
 
 bool FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
+  const auto received = std::chrono::steady_clock::now();
   const int64_t now = clock_.NowMs();
   const CachedVehicle vehicle = VehicleOf(phone);
   const int64_t vehicle_id = vehicle.id;
@@ -237,7 +244,7 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
       p.last_alarm_ms = now;
     }
   }
-  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips));
+  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips), received);
 }
 
 }  // namespace sl::fleet

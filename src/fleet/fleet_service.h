@@ -86,8 +86,8 @@ class FleetService final : public TerminalSink {
   FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options = {});
   ~FleetService() override;
 
-  // Rebuilds the permit geofences from the store (at start and after a
-  // permit changes).
+  // Rebuilds the permit geofences and speed zones from the store (at start
+  // and after a permit or zone changes).
   Status ReloadPermits();
 
   RegisterOutcome Register(const std::string& phone, jt808::Edition edition,
@@ -95,7 +95,7 @@ class FleetService final : public TerminalSink {
   bool Authenticate(const std::string& phone, const std::string& auth_code) override;
   bool Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) override;
 
-  // Vehicle records are cached per terminal for a few seconds; a route that
+  // Vehicle records are cached per terminal for five minutes; a route that
   // registers a vehicle calls this so the next fix sees it at once.
   void InvalidateVehicles();
   // Raises terminal_offline for terminals silent too long (stored and
@@ -109,6 +109,8 @@ class FleetService final : public TerminalSink {
   void PublishPositions();
   uint64_t stored_fixes() const { return writer_.stored(); }
   uint64_t store_errors() const { return writer_.failed(); }
+  // Fix received → alarm published on the bus (PositionWriter).
+  PositionWriter::Latency alarm_latency() const { return writer_.AlarmLatency(); }
 
  private:
   std::shared_ptr<const PermitSet> permits() const;

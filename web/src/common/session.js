@@ -44,6 +44,10 @@ const READERS = {
   'audit.read': ['admin', 'supervisor'],
   'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
   'evidence.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor', 'partner'],
+  // Construction-waste trucks.
+  'fleet.read': ['admin', 'commander', 'officer', 'leader', 'supervisor'],
+  'fleet.write': ['admin', 'officer'],
+  'fleet.alarm': ['admin', 'commander', 'officer'],
 };
 
 export function can(user, action) {
