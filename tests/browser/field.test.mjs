@@ -232,19 +232,38 @@ test('a partner department sees the shared case in the console and its bundle ve
   assert.ok(fs.existsSync(SIGHTLINE), `the sightline binary (${SIGHTLINE}; set SIGHTLINE_BUILD)`);
   const { page, problems, close } = await openPhone();
   try {
-    // The officer shares the case with the police department.
-    const police = await page.request.post(`${BASE}/api/v1/auth/login`, {
-      data: { username: 'partner-police', password: PASSWORD },
-    });
-    assert.equal(police.status(), 200);
-    const partner = (await police.json()).user;
-    const share = await page.request.post(`${BASE}/api/v1/evidence/shares`, {
-      headers: { Authorization: `Bearer ${captured.officerToken}` },
-      data: { department_id: partner.department_id, case_id: captured.caseId },
-    });
-    assert.equal(share.status(), 201, await share.text());
-
     await page.setViewportSize({ width: 1400, height: 900 });
+    const signIn = async (username) => {
+      await page.goto(BASE + '/');
+      await page.getByTestId('login-username').fill(username);
+      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.waitForURL(/(console|screen)\.html/);
+    };
+    // Before it is shared, the police see nothing of the case.
+    await signIn('partner-police');
+    await page.goto(BASE + `/console.html#/evidence`);
+    await page.getByTestId('evidence-case').fill(String(captured.caseId));
+    // The filtered list has loaded when the empty state shows (the total says 0).
+    await page.getByText('共 0 条').waitFor();
+    await page.locator('.dt-state', { hasText: '暂无数据' }).waitFor();
+    assert.equal(await page.getByTestId('evidence-bundle').count(), 0, 'nothing visible before sharing');
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/index\.html|\/$/);
+
+    // The officer shares the case with the police from the console.
+    await signIn('officer');
+    await page.goto(BASE + `/console.html#/evidence`);
+    await page.getByTestId('evidence-case').fill(String(captured.caseId));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="evidence-bundle"]').length === 8);
+    await page.getByTestId('evidence-partner').selectOption({ label: '桐乡市公安局' });
+    await page.getByTestId('evidence-share').click();
+    await page.getByTestId('evidence-notice').waitFor();
+    assert.match(await page.getByTestId('evidence-notice').textContent(), /8 件证据共享给桐乡市公安局/);
+    await page.screenshot({ path: path.join(OUT, 'field-officer-share.png') });
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/index\.html|\/$/);
+
     await page.goto(BASE + '/');
     await page.getByTestId('login-username').fill('partner-police');
     await page.getByTestId('login-password').fill(PASSWORD);
