@@ -10,9 +10,11 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "cases/case_service.h"
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "common/working_calendar.h"
 #include "fleet/fleet_service.h"
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
@@ -36,6 +38,7 @@ struct AppOptions {
   // checkpoint and in the partners' trust policies, so set it once per
   // deployment, before the first start (the key is created for it).
   std::string ledger_origin = "sightline.local/ledger";
+  cases::CaseServiceOptions cases;
 };
 
 class Application {
@@ -55,6 +58,10 @@ class Application {
   auth::AuthService& auth() { return *auth_; }
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   fleet::FleetService& fleet() { return *fleet_; }
+  cases::CaseService& cases() { return *cases_; }
+  // The working-day calendar of every statutory clock: the built-in China
+  // calendar plus DATA/calendar.txt when present.
+  const WorkingCalendar& calendar() const { return calendar_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -69,6 +76,8 @@ class Application {
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<fleet::FleetService> fleet_;
   std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
+  WorkingCalendar calendar_;
+  std::unique_ptr<cases::CaseService> cases_;  // after calendar_: uses it
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

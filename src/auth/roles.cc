@@ -47,6 +47,13 @@ const std::vector<PolicyRow> kPolicy = {
     // permits; commanders and officers watch positions and alarms.
     {"fleet.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
     {"fleet.write", {R::kAdmin, R::kOfficer}},
+    // Penalty cases: everyone on the enforcement side reads them; the steps
+    // themselves check the role and position the law asks for (cases/rules.h),
+    // so auxiliaries may write only the steps Zhejiang regulation Art. 30 allows.
+    {"cases.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                    R::kSupervisor}},
+    {"cases.write", {R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader}},
+    {"cases.stats", {R::kAdmin, R::kCommander, R::kOfficer, R::kLegalReviewer, R::kLeader, R::kSupervisor}},
 };
 
 }  // namespace

@@ -21,6 +21,9 @@ struct TestServerOptions {
   std::string web_root;  // empty: no static files
   auth::AuthOptions auth;
   std::string jt808_listen;  // empty: no JT/T 808 terminal server
+  // The application's clock (deadlines, sessions); null: the system clock.
+  // Must outlive the server.
+  const Clock* clock = nullptr;
 };
 
 class TestServer {
