@@ -199,15 +199,32 @@ Result<Reply> Detail(store::Database& db, CaseService& service, const CaseRecord
   return Reply::Ok(out + "}");
 }
 
-std::string ListItem(const store::Row& row, int64_t now) {
+// id → name of the rows of `table` that `rows` point to with `column`.
+Result<std::map<int64_t, std::string>> NameMap(store::Connection& conn, const std::string& table,
+                                               const std::vector<store::Row>& rows, const char* column) {
+  std::map<int64_t, std::string> names;
+  for (const store::Row& row : rows) names[row.i64(column)];
+  if (names.empty()) return names;
+  std::string sql = "SELECT id, name FROM " + table + " WHERE id IN (";
+  store::Params params;
+  for (const auto& [id, name] : names) {
+    sql += params.empty() ? "?" : ", ?";
+    params.push_back(id);
+  }
+  SL_ASSIGN_OR_RETURN(auto found, conn.Query(sql + ")", params));
+  for (const store::Row& row : found) names[row.i64("id")] = row.str("name");
+  return names;
+}
+
+std::string ListItem(const store::Row& row, int64_t now, const std::string& town, const std::string& officer) {
   const auto next = row.opt_i64("next_due_ms");
   return "{\"id\":" + std::to_string(row.i64("id")) + ",\"number\":" + Q(row.str("number")) +
          ",\"procedure\":" + Q(row.str("procedure")) + ",\"state\":" + Q(row.str("state")) +
          ",\"state_label\":" + Q(std::string(StateLabel(row.str("state")))) + ",\"party_kind\":" +
          Q(row.str("party_kind")) + ",\"party_name\":" + Q(row.str("party_name")) + ",\"category\":" +
          Q(row.str("category")) + ",\"cause\":" + Q(row.str("cause")) + ",\"town_id\":" +
-         std::to_string(row.i64("town_id")) + ",\"town\":" + Q(row.str("town")) + ",\"officer1_id\":" +
-         std::to_string(row.i64("officer1_id")) + ",\"officer\":" + Q(row.str("officer")) + ",\"major\":" +
+         std::to_string(row.i64("town_id")) + ",\"town\":" + Q(town) + ",\"officer1_id\":" +
+         std::to_string(row.i64("officer1_id")) + ",\"officer\":" + Q(officer) + ",\"major\":" +
          (row.i64("major") ? "true" : "false") + ",\"penalty\":" + Q(row.str("penalty")) +
          ",\"fine_fen\":" + std::to_string(row.i64("fine_fen")) + ",\"decision_no\":" +
          (row.is_null("decision_no") ? std::string("null") : Q(row.str("decision_no"))) + ",\"created_at\":\"" +
@@ -256,16 +273,14 @@ struct Group {
   int64_t fine_fen = 0;
 };
 
-Result<std::vector<Group>> GroupBy(store::Connection& conn, const std::string& key_sql, const std::string& from,
-                                   const store::Filter& filter, const std::string& order) {
-  SL_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT " + key_sql +
-                                                " AS k, COUNT(*) AS n, SUM(CASE WHEN c.procedure = 'general' THEN 1 "
-                                                "ELSE 0 END) AS g, SUM(c.fine_fen) AS f FROM " +
-                                                from + filter.where() + " GROUP BY " + key_sql + " ORDER BY " + order,
-                                            filter.params()));
-  std::vector<Group> out;
-  for (const store::Row& row : rows) out.push_back({row.str("k"), row.i64("n"), row.i64("g"), row.i64("f")});
-  return out;
+// Replaces id keys by names (the groups were counted over ids).
+Status NameGroups(store::Connection& conn, const std::string& sql, std::vector<Group>& groups) {
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query(sql));
+  std::map<std::string, std::string> names;
+  for (const store::Row& row : rows) names[std::to_string(row.i64("id"))] = row.str("label");
+  for (Group& g : groups)
+    if (auto it = names.find(g.key); it != names.end()) g.key = it->second;
+  return {};
 }
 
 struct Stats {
@@ -283,24 +298,48 @@ Result<Stats> ComputeStats(store::Database& db, const net::Request& request, int
   SL_ASSIGN_OR_RETURN(auto town, api::QueryInt(request, "town_id", 1, INT64_MAX));
   if (town) filter.Add("c.town_id = ?", {*town});
   auto lease = db.Acquire();
+  // One scan of the matching cases, counted in every dimension at once: far
+  // cheaper than one GROUP BY per dimension with its own index lookups.
+  SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT c.procedure, c.category, c.town_id, c.officer1_id, c.month, "
+                                              "c.state, c.fine_fen, c.next_due_ms FROM cases c" + filter.where(),
+                                              filter.params()));
+  std::map<std::string, Group> category, by_town, month, officer, state;
+  auto add = [](std::map<std::string, Group>& m, std::string key, bool general, int64_t fine) {
+    Group& g = m[key];
+    g.key = std::move(key);
+    ++g.count;
+    g.general += general;
+    g.fine_fen += fine;
+  };
   Stats s;
-  SL_ASSIGN_OR_RETURN(auto procs, GroupBy(*lease, "c.procedure", "cases c", filter, "1"));
-  for (const Group& g : procs) {
-    s.total += g.count;
-    s.fine_fen += g.fine_fen;
-    (g.key == "general" ? s.general : s.summary) += g.count;
+  for (const store::Row& row : rows) {
+    const bool general = row.str("procedure") == "general";
+    const int64_t fine = row.i64("fine_fen");
+    ++s.total;
+    ++(general ? s.general : s.summary);
+    s.fine_fen += fine;
+    const auto due = row.opt_i64("next_due_ms");
+    if (due && *due < now) ++s.overdue;
+    add(category, row.str("category"), general, fine);
+    add(by_town, std::to_string(row.i64("town_id")), general, fine);
+    add(month, std::to_string(row.i64("month")), general, fine);
+    add(officer, std::to_string(row.i64("officer1_id")), general, fine);
+    add(state, row.str("state"), general, fine);
   }
-  SL_ASSIGN_OR_RETURN(s.by_category, GroupBy(*lease, "c.category", "cases c", filter, "2 DESC, 1"));
-  SL_ASSIGN_OR_RETURN(s.by_town, GroupBy(*lease, "t.name", "cases c JOIN towns t ON t.id = c.town_id", filter,
-                                         "2 DESC, 1"));
-  SL_ASSIGN_OR_RETURN(s.by_month, GroupBy(*lease, "c.month", "cases c", filter, "1"));
-  SL_ASSIGN_OR_RETURN(s.by_officer, GroupBy(*lease, "s.name || ' ' || s.badge",
-                                            "cases c JOIN staff s ON s.id = c.officer1_id", filter, "2 DESC, 1"));
-  SL_ASSIGN_OR_RETURN(s.by_state, GroupBy(*lease, "c.state", "cases c", filter, "2 DESC, 1"));
-  store::Filter overdue = filter;
-  overdue.Add("c.next_due_ms < ?", {now});
-  SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT COUNT(*) AS n FROM cases c" + overdue.where(), overdue.params()));
-  s.overdue = row ? row->i64("n") : 0;
+  auto sorted = [](std::map<std::string, Group>& m, bool by_key) {
+    std::vector<Group> out;
+    for (auto& [k, g] : m) out.push_back(std::move(g));
+    if (!by_key)
+      std::stable_sort(out.begin(), out.end(), [](const Group& a, const Group& b) { return a.count > b.count; });
+    return out;
+  };
+  s.by_category = sorted(category, false);
+  s.by_town = sorted(by_town, false);
+  s.by_month = sorted(month, true);
+  s.by_officer = sorted(officer, false);
+  s.by_state = sorted(state, false);
+  SL_TRY(NameGroups(*lease, "SELECT id, name AS label FROM towns", s.by_town));
+  SL_TRY(NameGroups(*lease, "SELECT id, name || ' ' || badge AS label FROM staff WHERE kind = 'officer'", s.by_officer));
   return s;
 }
 
@@ -353,14 +392,20 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
     SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(r));
     SL_ASSIGN_OR_RETURN(store::Filter filter, CaseFilter(r, now));
     auto lease = db.Acquire();
+    // The page is cut from cases alone; town and officer names are looked up
+    // for the page's rows only, so deep pages do not join every skipped row.
     SL_ASSIGN_OR_RETURN(store::Page page,
                         store::QueryPage(*lease,
                                          "c.id, c.number, c.procedure, c.state, c.party_kind, c.party_name, c.category, "
-                                         "c.cause, c.town_id, t.name AS town, c.officer1_id, s.name AS officer, c.major, "
-                                         "c.penalty, c.fine_fen, c.decision_no, c.created_at, c.next_due_ms",
-                                         "cases c JOIN towns t ON t.id = c.town_id JOIN staff s ON s.id = c.officer1_id",
-                                         filter, "c.created_at DESC, c.id DESC", paging.limit, paging.offset));
-    return api::PageReply(page, [now](const store::Row& row) { return ListItem(row, now); });
+                                         "c.cause, c.town_id, c.officer1_id, c.major, c.penalty, c.fine_fen, "
+                                         "c.decision_no, c.created_at, c.next_due_ms",
+                                         "cases c", filter, "c.created_at DESC, c.id DESC", paging.limit,
+                                         paging.offset));
+    SL_ASSIGN_OR_RETURN(auto towns, NameMap(*lease, "towns", page.rows, "town_id"));
+    SL_ASSIGN_OR_RETURN(auto officers, NameMap(*lease, "staff", page.rows, "officer1_id"));
+    return api::PageReply(page, [&](const store::Row& row) {
+      return ListItem(row, now, towns[row.i64("town_id")], officers[row.i64("officer1_id")]);
+    });
   });
   api.Json("POST", "/api/v1/cases", "cases.write", [&db, &service](net::Request& r, const Principal& who) -> Result<Reply> {
     SL_ASSIGN_OR_RETURN(NewCase input, ParseNewCase(r.body));

@@ -121,6 +121,16 @@ Result<int64_t> InsertCase(store::Connection& conn, const CaseRecord& record) {
   return rows.at(0).i64("id");
 }
 
+Status InsertCases(store::Connection& conn, const std::vector<CaseRecord>& records) {
+  std::vector<store::Params> rows;
+  rows.reserve(records.size());
+  for (const CaseRecord& r : records) rows.push_back(CaseParams(r));
+  return conn.ExecuteBatch(std::string("INSERT INTO cases (") + kColumns +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           rows);
+}
+
 Status UpdateCase(store::Connection& conn, const CaseRecord& record) {
   std::string sql = "UPDATE cases SET ";
   std::string cols = kColumns;

@@ -26,6 +26,8 @@ struct StepRecord {
 Result<std::optional<CaseRecord>> LoadCase(store::Connection& conn, int64_t id);
 CaseRecord CaseFromRow(const store::Row& row);
 Result<int64_t> InsertCase(store::Connection& conn, const CaseRecord& record);
+// Many at once with one prepared statement (demo data, imports).
+Status InsertCases(store::Connection& conn, const std::vector<CaseRecord>& records);
 Status UpdateCase(store::Connection& conn, const CaseRecord& record);
 // Replaces the case's deadline rows with record.deadlines.
 Status SaveDeadlines(store::Connection& conn, const CaseRecord& record);

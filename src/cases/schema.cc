@@ -58,7 +58,9 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_created ON cases(created_at);
 CREATE INDEX cases_month ON cases(month);
-CREATE INDEX cases_state ON cases(state);
+CREATE INDEX cases_state ON cases(state, created_at);
+CREATE INDEX cases_procedure ON cases(procedure, created_at);
+CREATE INDEX cases_category ON cases(category, created_at);
 CREATE INDEX cases_town ON cases(town_id, created_at);
 CREATE INDEX cases_officer1 ON cases(officer1_id);
 CREATE INDEX cases_next_due ON cases(next_due_ms);
