@@ -444,6 +444,27 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
             response.headers["Content-Disposition"] = "attachment; filename=\"case-statistics.xlsx\"";
             return response;
           });
+  api.Json("GET", "/api/v1/cases/actor", "cases.read", [&db, &service](net::Request&, const Principal& who) -> Result<Reply> {
+    SL_ASSIGN_OR_RETURN(Actor actor, service.ActorFor(who));
+    std::string name, badge;
+    int64_t town = 0;
+    if (actor.staff_id) {
+      auto lease = db.Acquire();
+      SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT name, badge, COALESCE(town_id, 0) AS town_id FROM staff "
+                                                    "WHERE id = ?",
+                                                    {actor.staff_id}));
+      if (row) {
+        name = row->str("name");
+        badge = row->str("badge");
+        town = row->i64("town_id");
+      }
+    }
+    return Reply::Ok("{\"role\":" + Q(std::string(auth::RoleName(actor.role))) + ",\"staff_id\":" +
+                     (actor.staff_id ? std::to_string(actor.staff_id) : "null") + ",\"staff_name\":" + Q(name) +
+                     ",\"badge\":" + Q(badge) + ",\"town_id\":" + (town ? std::to_string(town) : "null") +
+                     ",\"officer\":" + (actor.staff_is_officer ? "true" : "false") +
+                     ",\"legal_qualified\":" + (actor.legal_qualified ? "true" : "false") + "}");
+  });
   api.Json("GET", "/api/v1/cases/{id}", "cases.read", [&db, &service](net::Request& r, const Principal& who) -> Result<Reply> {
     SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(r));
     SL_ASSIGN_OR_RETURN(CaseRecord record, service.Get(id));

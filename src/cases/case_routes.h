@@ -1,6 +1,7 @@
 // HTTP routes of penalty cases (see docs/openapi.json, tag "cases"):
 //   GET  /api/v1/cases                      list with filters (cases.read)
 //   POST /api/v1/cases                      open a general case / decide a summary case (cases.write)
+//   GET  /api/v1/cases/actor                the caller as the rules see it (staff row, certificate, qualification)
 //   GET  /api/v1/cases/{id}                 case, deadlines, timeline, the caller's actions, documents
 //   POST /api/v1/cases/{id}/steps           take one step {"action": ..., ...} (cases.write)
 //   GET  /api/v1/cases/{id}/documents/{kind} print-ready HTML document

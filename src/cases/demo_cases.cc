@@ -130,6 +130,9 @@ StepInput Note(std::string note) {
 Result<DemoCasesReport> LoadDemoCases(store::Database& db, const DemoCasesOptions& options, int64_t now_ms,
                                       const WorkingCalendar& cal) {
   const auto started = std::chrono::steady_clock::now();
+  // Everything is generated up to the start of today (China time), so two
+  // runs on the same day give the same rows whatever the hour.
+  now_ms = ChinaDayStartMs(ChinaCivilDay(now_ms));
   if (options.cases < 0 || options.cases > 200000)
     return Error::BadRequest("cases must be between 0 and 200000", "cases");
   auto lease = db.Acquire();

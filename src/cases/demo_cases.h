@@ -8,7 +8,8 @@
 // small share is overdue (decision period passed while still investigating,
 // fines unpaid after 15 days) so the deadline views and the sweep have work.
 //
-// Deterministic: the same seed and the same `now_ms` day give the same rows on
+// Deterministic: the same seed and the same day of `now_ms` (China time; the
+// history runs up to that day's midnight) give the same rows on
 // SQLite and PostgreSQL (the demo city's own rows must be the same too).
 // Written in one transaction with prepared batches.
 #pragma once

@@ -43,6 +43,8 @@ const READERS = {
   'subjects.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
   'audit.read': ['admin', 'supervisor'],
   'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
+  'cases.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
+  'cases.stats': ['admin', 'commander', 'officer', 'legal_reviewer', 'leader', 'supervisor'],
 };
 
 export function can(user, action) {
