@@ -477,6 +477,20 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
              SL_ASSIGN_OR_RETURN(CaseRecord record, service.Step(id, parsed.first, parsed.second, who));
              return Detail(db, service, record, who);
            });
+  api.Json("POST", "/api/v1/cases/{id}/assist", "cases.assist",
+           [&db, &service](net::Request& r, const Principal& who) -> Result<Reply> {
+             SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(r));
+             SL_ASSIGN_OR_RETURN(auto parsed, ParseStep(r.body));
+             const ActionRule* rule = FindAction(parsed.first);
+             if (!rule) return Error::BadRequest("unknown action '" + parsed.first + "'", "action");
+             if (rule->who != Who::kCaseOfficerOrAux)
+               return Error::Forbidden(parsed.first +
+                                       " is not an assisting step: auxiliary staff only receive the party's "
+                                       "applications, serve documents and record consent (Zhejiang comprehensive "
+                                       "enforcement regulation Art. 30)");
+             SL_ASSIGN_OR_RETURN(CaseRecord record, service.Step(id, parsed.first, parsed.second, who));
+             return Detail(db, service, record, who);
+           });
   api.Raw("GET", "/api/v1/cases/{id}/documents/{kind}", "cases.read",
           [&db, &service](net::Request& r, const Principal&) -> Result<net::Response> {
             SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(r));

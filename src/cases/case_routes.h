@@ -4,6 +4,7 @@
 //   GET  /api/v1/cases/actor                the caller as the rules see it (staff row, certificate, qualification)
 //   GET  /api/v1/cases/{id}                 case, deadlines, timeline, the caller's actions, documents
 //   POST /api/v1/cases/{id}/steps           take one step {"action": ..., ...} (cases.write)
+//   POST /api/v1/cases/{id}/assist          the steps auxiliary staff may take (cases.assist, ZJ Art. 30)
 //   GET  /api/v1/cases/{id}/documents/{kind} print-ready HTML document
 //   GET  /api/v1/cases/stats                statistics for leaders (cases.stats)
 //   GET  /api/v1/cases/stats.xlsx           the same as a workbook

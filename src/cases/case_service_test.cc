@@ -154,3 +154,44 @@ TEST_F(CaseServiceTest, SummaryCaseGetsADecisionNumberAndCode) {
 
 }  // namespace
 }  // namespace sl::cases
+
+#include <filesystem>
+#include <fstream>
+
+#include "api/application.h"
+
+namespace sl::cases {
+namespace {
+
+// The server reads DATA/calendar.txt on top of the built-in calendar; a
+// malformed file stops it with the line named.
+TEST(CaseCalendarFileTest, DeploymentCalendarIsReadAtStart) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sl-calendar-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "calendar.txt") << "# local\n2026-09-02 holiday 地方假日\n";
+  }
+  api::AppOptions options;
+  options.data_dir = dir.string();
+  options.database_url = sl::testing::TestDatabaseUrl();
+  options.server.listen = "127.0.0.1:0";
+  options.cases.sweep_interval_ms = 0;
+  {
+    auto app = api::Application::Open(options);
+    ASSERT_TRUE(app.ok()) << app.error().message;
+    EXPECT_FALSE((*app)->calendar().IsWorkingDay(ChinaCivilDay(*ParseIso8601("2026-09-02T12:00:00+08:00"))));
+    EXPECT_TRUE((*app)->calendar().IsWorkingDay(ChinaCivilDay(*ParseIso8601("2026-09-03T12:00:00+08:00"))));
+    EXPECT_FALSE((*app)->calendar().IsWorkingDay(ChinaCivilDay(*ParseIso8601("2026-10-01T12:00:00+08:00"))));
+  }
+  {
+    std::ofstream(dir / "calendar.txt") << "2026-09-02 maybe\n";
+  }
+  options.database_url = sl::testing::TestDatabaseUrl();
+  auto bad = api::Application::Open(options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("calendar.txt"), std::string::npos) << bad.error().message;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sl::cases

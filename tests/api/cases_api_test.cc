@@ -52,8 +52,9 @@ class CasesApiTest : public ::testing::Test {
   static httplib::Result Get(const std::string& who, const std::string& path) {
     return server_->Client()->Get(path, Bearer(tokens_[who]));
   }
+  // Auxiliary staff take their (assisting) steps on /assist; everyone else on /steps.
   static httplib::Result Step(const std::string& who, int64_t id, const std::string& body) {
-    return Post(who, "/api/v1/cases/" + std::to_string(id) + "/steps", body);
+    return Post(who, "/api/v1/cases/" + std::to_string(id) + (who == "auxiliary" ? "/assist" : "/steps"), body);
   }
   static std::string State(const httplib::Result& r) {
     return std::string(ParseJson(r->body).at("state").as_string());
@@ -88,6 +89,8 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   auto r = Step("auxiliary", id, R"({"action":"approve_filing"})");
   EXPECT_EQ(r->status, 403);
   EXPECT_NE(Message(r).find("Art. 30"), std::string::npos) << r->body;
+  EXPECT_EQ(Post("auxiliary", "/api/v1/cases/" + std::to_string(id) + "/steps", R"({"action":"approve_filing"})")->status,
+            403);
   EXPECT_EQ(Step("officer", id, R"({"action":"approve_filing"})")->status, 403);
   r = Step("leader", id, R"({"action":"approve_filing","note":"同意立案"})");
   ASSERT_EQ(r->status, 200) << r->body;

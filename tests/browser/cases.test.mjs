@@ -119,7 +119,7 @@ async function mustStep(page, action, fields) {
 test('a major general-procedure case from filing to archive, every gate, verified decision', { timeout: 240_000 }, async () => {
   assert.ok(PASSWORD, 'SIGHTLINE_DEMO_PASSWORD must be set to the demo users’ password');
   const browser = await launch();
-  const conflict = [/HTTP 409: POST .*\/api\/v1\/cases\/\d+\/steps/, /status of 409/];
+  const conflict = [/HTTP 409: POST .*\/api\/v1\/cases\/\d+\/(steps|assist)/, /status of 409/];
   let id = 0;
   let verifyUrl = '';
   try {
