@@ -162,7 +162,7 @@ Result<int> CaseService::SweepDeadlines() {
     SL_ASSIGN_OR_RETURN(auto rows,
                         lease->Query("SELECT d.case_id, d.kind, d.due_ms, d.article, d.alerted, c.number, c.town_id, "
                                      "c.officer1_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
-                                     "WHERE d.closed_at = 0 AND d.alerted < 2 AND d.due_ms <= ? "
+                                     "WHERE d.closed_at = 0 AND d.alerted < 2 AND d.due_ms <= ? AND d.kind <> 'hearing_request' "
                                      "ORDER BY d.due_ms",
                                      {now + options_.near_ms}));
     for (const store::Row& row : rows) {

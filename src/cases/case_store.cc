@@ -211,10 +211,12 @@ Result<StaffFacts> LoadStaffFacts(store::Connection& conn, int64_t staff_id) {
 
 std::string DeadlineJson(const Deadline& d, int64_t now_ms, const WorkingCalendar& calendar) {
   const bool running = d.closed_at == 0;
-  const bool overdue = running ? now_ms > d.due_ms : d.closed_at > d.due_ms;
+  const bool party = IsPartyWindow(d.kind);
+  const bool overdue = !party && (running ? now_ms > d.due_ms : d.closed_at > d.due_ms);
   std::string out = "{\"kind\":" + Q(d.kind) + ",\"due\":" + Time(d.due_ms) + ",\"article\":" + Q(d.article) +
                     ",\"started\":" + Time(d.started_at) + ",\"closed\":" + Time(d.closed_at) +
-                    ",\"running\":" + (running ? "true" : "false") + ",\"overdue\":" + (overdue ? "true" : "false");
+                    ",\"running\":" + (running ? "true" : "false") + ",\"overdue\":" + (overdue ? "true" : "false") +
+                    ",\"party_window\":" + (party ? "true" : "false");
   if (running) {
     const int64_t today = ChinaCivilDay(now_ms), due_day = ChinaCivilDay(d.due_ms);
     // Working days left after today up to the due day; negative when overdue.

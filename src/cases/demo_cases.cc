@@ -372,6 +372,10 @@ Result<DemoCasesReport> LoadDemoCases(store::Database& db, const DemoCasesOption
       if (r.state == "not_filed" || r.state == "closed")
         if (drive.last() + 5 * kDayMs < now_ms) drive.Take("archive", drive.last() + rng.Int(3, 20) * kDayMs, officer);
     }
+    // The history's alerts went out when they fell due: a fresh demo does not
+    // flood the bus (and the screens' ticker) with years of past reminders.
+    for (Deadline& d : r.deadlines)
+      if (d.closed_at == 0 && !IsPartyWindow(d.kind)) d.alerted = d.due_ms < now_ms ? 2 : d.due_ms <= now_ms + 2 * kDayMs ? 1 : 0;
     ++report.cases;
     if (general) ++report.general;
     if (!IsTerminal(r.state) && r.state != "archived") ++report.open;

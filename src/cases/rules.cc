@@ -146,10 +146,12 @@ Deadline* CaseRecord::FindDeadline(std::string_view kind) {
     if (d.kind == kind) return &d;
   return nullptr;
 }
+bool IsPartyWindow(std::string_view kind) { return kind == "hearing_request"; }
+
 int64_t CaseRecord::NextDue() const {
   int64_t next = 0;
   for (const Deadline& d : deadlines)
-    if (d.closed_at == 0 && (next == 0 || d.due_ms < next)) next = d.due_ms;
+    if (d.closed_at == 0 && !IsPartyWindow(d.kind) && (next == 0 || d.due_ms < next)) next = d.due_ms;
   return next;
 }
 

@@ -152,6 +152,11 @@ struct ActionRule {
 const std::vector<ActionRule>& ActionTable();
 const ActionRule* FindAction(std::string_view action);
 
+// A window that runs for the party, not for the bureau (the 5 working days to
+// ask for a hearing): its passing is no delay of the bureau's, so it is never
+// "overdue", takes no part in next_due_ms and is not announced by the sweep.
+bool IsPartyWindow(std::string_view kind);
+
 // States that end a case's work (no clocks run).
 bool IsTerminal(std::string_view state);
 std::string_view StateLabel(std::string_view state);

@@ -494,3 +494,20 @@ TEST(CaseRulesTest, AvailableActionsFollowStateAndRole) {
 
 }  // namespace
 }  // namespace sl::cases
+
+namespace sl::cases {
+namespace {
+
+// The party's hearing-request window is not a deadline of the bureau's: once
+// it passes the decision may follow, nothing is late.
+TEST(CaseRulesTest, PartyWindowIsNoBureauDeadline) {
+  CaseRecord r = CaseIn("notified");
+  const int64_t decision_due = r.FindDeadline("decision")->due_ms;
+  ASSERT_LT(r.FindDeadline("hearing_request")->due_ms, decision_due);
+  EXPECT_TRUE(IsPartyWindow("hearing_request"));
+  EXPECT_FALSE(IsPartyWindow("decision"));
+  EXPECT_EQ(r.NextDue(), decision_due);
+}
+
+}  // namespace
+}  // namespace sl::cases

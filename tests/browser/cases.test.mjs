@@ -280,7 +280,12 @@ test('a major general-procedure case from filing to archive, every gate, verifie
       await page.screenshot({ path: path.join(OUT, 'cases-7-statistics.png'), fullPage: true });
       await page.goto(BASE + '/console.html#/cases');
       await page.getByTestId('cases-overdue').check();
-      await page.getByTestId('case-next-due').first().waitFor();
+      // Once the filtered page is in, every row's next deadline is overdue (in red).
+      await page.waitForFunction(() => {
+        const rows = document.querySelectorAll('[data-testid="cases-table"] [data-testid="table-row"]');
+        const due = document.querySelectorAll('[data-testid="cases-table"] [data-testid="case-next-due"].overdue');
+        return rows.length > 0 && rows.length === due.length;
+      });
       await page.screenshot({ path: path.join(OUT, 'cases-8-overdue-list.png') });
     });
   } finally {
