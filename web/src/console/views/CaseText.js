@@ -35,6 +35,38 @@ const DEADLINES = {
   transfer_handover: ['移交公安（24小时）', 'Hand-over to the police (24 hours)'],
 };
 
+const ACTIONS = {
+  approve_filing: ['批准立案', 'Approve filing'],
+  reject_filing: ['不予立案', 'Refuse filing'],
+  register_evidence: ['先行登记保存', 'Register evidence'],
+  decide_evidence: ['登记保存处理决定', 'Decide on evidence'],
+  order_correction: ['责令限期改正', 'Order to correct'],
+  correction_result: ['改正情况复查', 'Correction checked'],
+  propose_transfer: ['提请移送', 'Propose transfer'],
+  approve_transfer: ['批准移送', 'Approve transfer'],
+  reject_transfer: ['不批准移送', 'Refuse transfer'],
+  hand_over: ['移送公安机关', 'Hand over to police'],
+  submit_review: ['提交法制审核', 'Submit for legal review'],
+  complete_review: ['法制审核', 'Legal review'],
+  notify: ['告知', 'Prior notice'],
+  request_hearing: ['听证申请', 'Hearing requested'],
+  waive_rights: ['放弃陈述申辩及听证', 'Rights waived'],
+  schedule_hearing: ['听证通知', 'Hearing scheduled'],
+  record_hearing: ['听证笔录', 'Hearing record'],
+  collective_decision: ['集体讨论', 'Collective decision'],
+  decide: ['作出处罚决定', 'Decision'],
+  extend: ['延长办案期限', 'Period extended'],
+  record_consent: ['电子送达确认', 'E-service consent'],
+  serve: ['送达', 'Service'],
+  defer_payment: ['延期/分期缴纳', 'Deferral / instalments'],
+  pay: ['缴纳罚款', 'Payment'],
+  close: ['结案', 'Close'],
+  archive: ['归档', 'Archive'],
+  recuse: ['回避', 'Recusal'],
+  create: ['立案申请', 'Case opened'],
+  decide_on_spot: ['当场处罚决定', 'Decided on the spot'],
+};
+
 const DOCUMENTS = {
   filing_approval: ['立案审批表', 'Filing approval'],
   prior_notice: ['行政处罚事先告知书', 'Prior notice of penalty'],
@@ -146,6 +178,7 @@ const OPTIONS = {
 const pick = (pair, code) => (pair ? pair[isZh() ? 0 : 1] : code);
 export const stateLabel = (s) => pick(STATES[s], s);
 export const deadlineLabel = (k) => pick(DEADLINES[k], k);
+export const actionLabel = (k) => pick(ACTIONS[k], k);
 export const documentLabel = (k) => pick(DOCUMENTS[k], k);
 export const optionLabel = (k) => pick(OPTIONS[k], k);
 export const fieldLabel = (f) => f[isZh() ? 2 : 3];
