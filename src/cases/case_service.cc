@@ -24,6 +24,27 @@ std::string CaseDeadlineEvent::ToJson() const {
   return json::Serialize(o);
 }
 
+namespace {
+
+// Case and decision numbers are drawn inside the writing transaction; two
+// concurrent writers on PostgreSQL can draw the same one, and the loser's
+// unique violation is retried with a fresh number. (The rules' own refusals
+// are conflicts too, but never unique violations.)
+bool NumberTaken(const Error& e) {
+  return e.code == ErrorCode::kConflict && (e.message.find("duplicate key") != std::string::npos ||
+                                            e.message.find("UNIQUE constraint") != std::string::npos);
+}
+
+template <class F>
+Status WithNumberRetry(F&& write) {
+  for (int attempt = 0;; ++attempt) {
+    Status s = write();
+    if (s.ok() || attempt == 9 || !NumberTaken(s.error())) return s;
+  }
+}
+
+}  // namespace
+
 CaseService::CaseService(store::Database& db, EventBus& bus, const Clock& clock, const WorkingCalendar& calendar,
                          CaseServiceOptions options)
     : db_(db), bus_(bus), clock_(clock), calendar_(calendar), options_(options) {
@@ -80,7 +101,7 @@ Result<CaseRecord> CaseService::Create(const NewCase& input, const auth::Princip
   SL_ASSIGN_OR_RETURN(Actor actor, ActorFor(who));
   CaseRecord created;
   const int64_t now = clock_.NowMs();
-  SL_TRY(auth::AuditedWrite(
+  SL_TRY(WithNumberRetry([&] { return auth::AuditedWrite(
       db_, bus_, clock_, auth::AuditFor(who, "cases.create", "penalty_case", ""),
       [&](store::Connection& tx, auth::AuditEntry& entry) -> Status {
         CaseRecord r = input.record;
@@ -112,7 +133,7 @@ Result<CaseRecord> CaseService::Create(const NewCase& input, const auth::Princip
         entry.detail = r.number + " " + r.state;
         created = std::move(r);
         return {};
-      }));
+      }); }));
   return created;
 }
 
@@ -121,7 +142,7 @@ Result<CaseRecord> CaseService::Step(int64_t case_id, const std::string& action,
   SL_ASSIGN_OR_RETURN(Actor actor, ActorFor(who));
   CaseRecord updated;
   const int64_t now = clock_.NowMs();
-  SL_TRY(auth::AuditedWrite(
+  SL_TRY(WithNumberRetry([&] { return auth::AuditedWrite(
       db_, bus_, clock_, auth::AuditFor(who, "cases." + action, "penalty_case", std::to_string(case_id)),
       [&](store::Connection& tx, auth::AuditEntry& entry) -> Status {
         SL_ASSIGN_OR_RETURN(auto found, LoadCase(tx, case_id));
@@ -150,7 +171,7 @@ Result<CaseRecord> CaseService::Step(int64_t case_id, const std::string& action,
         entry.detail = r.number + " " + outcome.from_state + " → " + outcome.to_state;
         updated = std::move(r);
         return {};
-      }));
+      }); }));
   return updated;
 }
 

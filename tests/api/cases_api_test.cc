@@ -4,6 +4,9 @@
 // verification of the decision; summary-procedure thresholds; list, filters,
 // statistics and the xlsx export. The server runs on a manual clock so the
 // statutory windows can pass.
+#include <set>
+#include <thread>
+
 #include "api_test_util.h"
 #include "common/time.h"
 
@@ -275,6 +278,31 @@ TEST_F(CasesApiTest, ListFiltersStatisticsAndExport) {
   ASSERT_EQ(xlsx->status, 200);
   EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
   EXPECT_EQ(server_->Client()->Get("/api/v1/cases")->status, 401);
+}
+
+// Numbers are drawn inside each writing transaction: concurrent openings
+// (PostgreSQL runs them in parallel) still get distinct case and decision numbers.
+TEST_F(CasesApiTest, ConcurrentOpeningsGetDistinctNumbers) {
+  constexpr int kWriters = 8;
+  std::vector<std::string> bodies(kWriters);
+  std::vector<int> statuses(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i)
+    threads.emplace_back([&, i] {
+      auto r = Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"fine","fine_fen":5000)"));
+      statuses[i] = r ? r->status : 0;
+      bodies[i] = r ? r->body : "";
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> numbers, decisions;
+  for (int i = 0; i < kWriters; ++i) {
+    ASSERT_EQ(statuses[i], 201) << bodies[i];
+    auto body = ParseJson(bodies[i]);
+    numbers.insert(std::string(body.at("number").as_string()));
+    decisions.insert(std::string(body.at("decision_no").as_string()));
+  }
+  EXPECT_EQ(numbers.size(), static_cast<size_t>(kWriters));
+  EXPECT_EQ(decisions.size(), static_cast<size_t>(kWriters));
 }
 
 }  // namespace
