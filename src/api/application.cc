@@ -1,12 +1,15 @@
 #include "api/application.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "api/api_router.h"
 #include "api/schema.h"
 #include "api/system_routes.h"
 #include "auth/auth_routes.h"
 #include "evidence/evidence_routes.h"
+#include "cases/case_routes.h"
 #include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
@@ -55,6 +58,22 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
     terminals.threads = app->options_.jt808_threads;
     app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
   }
+  // Penalty cases run their statutory clocks on the working calendar; a
+  // deployment adds holidays and make-up days in DATA/calendar.txt.
+  app->calendar_ = WorkingCalendar::China();
+  if (!app->options_.data_dir.empty()) {
+    const std::string path = app->options_.data_dir + "/calendar.txt";
+    if (std::ifstream file(path); file) {
+      std::stringstream text;
+      text << file.rdbuf();
+      auto parsed = WorkingCalendar::Parse(text.str(), WorkingCalendar::China());
+      if (!parsed.ok()) return Error::BadRequest(path + ": " + parsed.error().message, "calendar");
+      app->calendar_ = std::move(parsed).value();
+    }
+  }
+  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, app->bus_, clock, app->calendar_,
+                                                     app->options_.cases);
+  cases::RegisterCaseRoutes(api, *app->db_, *app->cases_);
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
   app->options_.evidence.data_dir = app->options_.data_dir;
   app->evidence_ = std::make_unique<evidence::EvidenceService>(*app->db_, app->bus_, clock, app->ledger_.get(),

@@ -10,10 +10,12 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "cases/case_service.h"
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "evidence/evidence_service.h"
+#include "common/working_calendar.h"
 #include "fleet/fleet_service.h"
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
@@ -40,6 +42,7 @@ struct AppOptions {
   std::string ledger_origin = "sightline.local/ledger";
   // Field evidence (uploads and blobs under data_dir); data_dir is filled in.
   evidence::EvidenceOptions evidence;
+  cases::CaseServiceOptions cases;
 };
 
 class Application {
@@ -60,6 +63,10 @@ class Application {
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   fleet::FleetService& fleet() { return *fleet_; }
   evidence::EvidenceService& evidence() { return *evidence_; }
+  cases::CaseService& cases() { return *cases_; }
+  // The working-day calendar of every statutory clock: the built-in China
+  // calendar plus DATA/calendar.txt when present.
+  const WorkingCalendar& calendar() const { return calendar_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -75,6 +82,8 @@ class Application {
   std::unique_ptr<fleet::FleetService> fleet_;
   std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
   std::unique_ptr<evidence::EvidenceService> evidence_;
+  WorkingCalendar calendar_;
+  std::unique_ptr<cases::CaseService> cases_;  // after calendar_: uses it
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

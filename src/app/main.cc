@@ -24,6 +24,7 @@
 #include "api/application.h"
 #include "api/schema.h"
 #include "auth/roles.h"
+#include "cases/demo_cases.h"
 #include "demo/demo_city.h"
 #include "fleet/demo_fleet.h"
 #include "fleet/simulator.h"
@@ -128,6 +129,15 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
   // (the simulator's demo seed is 1, like the default city's).
   auto trucks = sl::fleet::LoadDemoFleet(**db, sl::fleet::MakeDemoFleet(seed), sl::SystemClock::Instance().NowMs());
   if (!trucks.ok()) return Fail(trucks.error().message);
+  // Penalty cases since 2022 on the built-in calendar (a deployment's
+  // calendar.txt only matters for live clocks).
+  sl::cases::DemoCasesOptions case_options;
+  case_options.seed = seed;
+  auto cases = sl::cases::LoadDemoCases(**db, case_options, sl::SystemClock::Instance().NowMs(),
+                                        sl::WorkingCalendar::China());
+  if (!cases.ok()) return Fail(cases.error().message);
+  std::printf("sightline demo: %d penalty cases (%d general procedure, %d open, %d overdue, %d steps) in %.2f s\n",
+              cases->cases, cases->general, cases->open, cases->overdue, cases->steps, cases->seconds);
   std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
               trucks->vehicles, trucks->permits);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "

@@ -58,6 +58,15 @@ const std::vector<PolicyRow> kPolicy = {
     {"evidence.bundle", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kSupervisor, R::kPartner}},
     // Fleet alarms: acknowledge, escalate to an urban event.
     {"fleet.alarm", {R::kAdmin, R::kCommander, R::kOfficer}},
+    // Penalty cases: everyone on the enforcement side reads them; the steps
+    // themselves check the role and position the law asks for (cases/rules.h).
+    // Auxiliaries hold no write right: they only assist (receive the party's
+    // applications, serve documents, record consent; Zhejiang regulation Art. 30).
+    {"cases.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                    R::kSupervisor}},
+    {"cases.write", {R::kOfficer, R::kLegalReviewer, R::kLeader}},
+    {"cases.assist", {R::kOfficer, R::kAuxiliary}},
+    {"cases.stats", {R::kAdmin, R::kCommander, R::kOfficer, R::kLegalReviewer, R::kLeader, R::kSupervisor}},
 };
 
 }  // namespace

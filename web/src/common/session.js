@@ -48,6 +48,8 @@ const READERS = {
   'fleet.read': ['admin', 'commander', 'officer', 'leader', 'supervisor'],
   'fleet.write': ['admin', 'officer'],
   'fleet.alarm': ['admin', 'commander', 'officer'],
+  'cases.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
+  'cases.stats': ['admin', 'commander', 'officer', 'legal_reviewer', 'leader', 'supervisor'],
 };
 
 export function can(user, action) {
