@@ -292,6 +292,8 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
   // Replace: every field, vehicle list included.
   auto updated = Send("PUT", permit_path, admin, permit_body("TX-OFF-1", 80), 200);
   EXPECT_EQ(updated.at("corridor_buffer_m").to_number<double>(), 80);
+  auto of_vehicle = Get("/api/v1/fleet/permits?vehicle_id=" + std::to_string(vehicle), admin);
+  ASSERT_EQ(of_vehicle.at("items").as_array().size(), 2u);  // TX-OFF-1 and TX-OFF-2
   auto fetched = Get(permit_path, admin);
   EXPECT_EQ(fetched.at("corridor_buffer_m").to_number<double>(), 80);
   ASSERT_EQ(fetched.at("vehicle_ids").as_array().size(), 1u);
