@@ -61,6 +61,23 @@ metrics=$(curl -fsS "http://127.0.0.1:$SL_HTTP/metrics" || true)
 alarm_p99=$(printf '%s\n' "$metrics" | sed -n 's/^sightline_fleet_alarm_latency_ms{quantile="0.99"} //p')
 alarm_count=$(printf '%s\n' "$metrics" | sed -n 's/^sightline_fleet_alarm_latency_ms_count //p')
 
+kill "$SL_PID"; wait "$SL_PID" 2>/dev/null || true; SL_PID=""
+
+# The same load from registered trucks with permits: the demo fleet scaled to
+# $TRUCKS trucks, each driving its own permit corridor (5 % of them 300 m
+# beside it), so every fix is looked up in the geofence index and checked
+# against its permits (sites, corridor, hours) and the manifests follow loads.
+SIGHTLINE_DEMO_PASSWORD=bench "$BUILD/sightline" demo --data "$WORK/demo" --seed 7 --subjects 100 \
+  --trucks "$TRUCKS" >/dev/null
+SIGHTLINE_JT808_THREADS=$THREADS "$BUILD/sightline" serve --data "$WORK/demo" --http "127.0.0.1:$SL_HTTP" \
+  --jt808 "127.0.0.1:$SL_PORT" >"$WORK/server-demo.log" 2>&1 &
+SL_PID=$!
+wait_port "$SL_PORT"
+echo "== sightline serve (SQLite, demo fleet with permits), $TRUCKS trucks, ${SECONDS_RUN}s"
+"$BUILD/sightline" simulate trucks --count "$TRUCKS" --jt808 "127.0.0.1:$SL_PORT" --seconds "$SECONDS_RUN" \
+  --interval-ms 0 --demo-routes --demo-seed 7 --off-route-rate 0.05 | tee "$WORK/sl-demo.txt"
+demo_metrics=$(curl -fsS "http://127.0.0.1:$SL_HTTP/metrics" || true)
+
 bare=$(figure jt808_round_trips_per_s "$WORK/bare.txt")
 ours=$(figure jt808_round_trips_per_s "$WORK/sl.txt")
 echo "FIGURE jt808_bare_round_trips_per_s $bare"
@@ -69,3 +86,8 @@ echo "FIGURE jt808_sightline_latency_p99_ms $(figure jt808_latency_p99_ms "$WORK
 echo "FIGURE jt808_alarm_latency_p99_ms ${alarm_p99:-unknown} (alarms: ${alarm_count:-0})"
 awk -v b="$rss_busy" -v i="$rss_idle" -v n="$TRUCKS" 'BEGIN {printf "FIGURE jt808_rss_kib_per_connected_vehicle %.1f\n", (b - i) / n}'
 awk -v a="$ours" -v b="$bare" 'BEGIN {printf "RATIO jt808_ingest_vs_bare_tcp %.3f\n", a / b}'
+demo=$(figure jt808_round_trips_per_s "$WORK/sl-demo.txt")
+echo "FIGURE jt808_sightline_demo_fleet_fixes_per_s $demo"
+echo "FIGURE jt808_sightline_demo_fleet_latency_p99_ms $(figure jt808_latency_p99_ms "$WORK/sl-demo.txt")"
+echo "FIGURE jt808_demo_fleet_stored_fixes $(printf '%s\n' "$demo_metrics" | sed -n 's/^sightline_fleet_fixes_stored_total //p')"
+awk -v a="$demo" -v b="$bare" 'BEGIN {printf "RATIO jt808_ingest_demo_fleet_vs_bare_tcp %.3f\n", a / b}'

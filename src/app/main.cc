@@ -108,7 +108,7 @@ int Serve(const CommonFlags& flags, const std::string& http, const std::string& 
   return 0;
 }
 
-int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
+int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count) {
   auto options = LoadOptions(flags, "", "");
   if (!options.ok()) return Fail(options.error().message);
   std::error_code ec;
@@ -127,7 +127,9 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
   if (!report.ok()) return Fail(report.error().message);
   // The construction-waste fleet; `simulate trucks --demo-routes` drives it
   // (the simulator's demo seed is 1, like the default city's).
-  auto trucks = sl::fleet::LoadDemoFleet(**db, sl::fleet::MakeDemoFleet(seed), sl::SystemClock::Instance().NowMs());
+  if (trucks_count < 1 || trucks_count > 100'000) return Fail("--trucks must be 1 to 100000");
+  auto trucks = sl::fleet::LoadDemoFleet(**db, sl::fleet::MakeDemoFleet(seed, trucks_count),
+                                         sl::SystemClock::Instance().NowMs());
   if (!trucks.ok()) return Fail(trucks.error().message);
   // Penalty cases since 2022 on the built-in calendar (a deployment's
   // calendar.txt only matters for live clocks).
@@ -228,10 +230,12 @@ int main(int argc, char** argv) {
 
   uint64_t seed = 1;
   int subjects = 0;
+  int demo_trucks = 517;
   auto* demo = cli.add_subcommand("demo", "Create the demo city in an empty data directory");
   AddCommonFlags(demo, flags);
   demo->add_option("--seed", seed, "Random seed; the same seed gives the same city")->capture_default_str();
   demo->add_option("--subjects", subjects, "Number of street-front entities (default 36500)");
+  demo->add_option("--trucks", demo_trucks, "Construction-waste trucks (load tests drive more)")->capture_default_str();
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -296,7 +300,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   if (serve->parsed()) return Serve(flags, http, web, jt808);
-  if (demo->parsed()) return Demo(flags, seed, subjects);
+  if (demo->parsed()) return Demo(flags, seed, subjects, demo_trucks);
   if (user_add->parsed()) return UserAdd(flags, username, role, password);
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);

@@ -374,8 +374,10 @@ void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus
   });
   api.Json("GET", "/api/v1/fleet/permits", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
     SL_ASSIGN_OR_RETURN(auto company, api::QueryInt(r, "company_id", 1, INT64_MAX));
+    SL_ASSIGN_OR_RETURN(auto vehicle, api::QueryInt(r, "vehicle_id", 1, INT64_MAX));
     store::Filter filter;
     if (company) filter.Add("company_id = ?", {*company});
+    if (vehicle) filter.Add("id IN (SELECT permit_id FROM fleet_permit_vehicles WHERE vehicle_id = ?)", {*vehicle});
     return List(db, r, "*", "fleet_permits", filter, "id", PermitJson);
   });
   api.Json("GET", "/api/v1/fleet/permits/{id}", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {

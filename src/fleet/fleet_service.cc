@@ -100,7 +100,8 @@ std::vector<LivePosition> FleetService::LatestPositions() const {
   const int64_t now = clock_.NowMs();
   std::lock_guard lock(live_mutex_);
   out.reserve(latest_.size());
-  for (const auto& [phone, p] : latest_) {
+  for (const auto& [phone, live] : latest_) {
+    const LivePosition& p = live.position;
     out.push_back(p);
     if (!out.back().alarm && p.last_alarm_ms >= 0 && now - p.last_alarm_ms < kAlarmFlagMs) out.back().alarm = true;
   }
@@ -112,13 +113,14 @@ void FleetService::PublishPositions() {
   FleetPositionsEvent event;
   {
     std::lock_guard lock(live_mutex_);
-    if (moved_.empty()) return;
-    event.positions.reserve(moved_.size());
-    for (const std::string& phone : moved_) {
-      auto it = latest_.find(phone);
-      if (it != latest_.end()) event.positions.push_back(it->second);
+    if (moved_count_ == 0) return;
+    event.positions.reserve(moved_count_);
+    for (auto& [phone, live] : latest_) {
+      if (!live.moved) continue;
+      event.positions.push_back(live.position);
+      live.moved = false;
     }
-    moved_.clear();
+    moved_count_ = 0;
   }
   std::sort(event.positions.begin(), event.positions.end(),
             [](const LivePosition& a, const LivePosition& b) { return a.phone < b.phone; });
@@ -176,24 +178,24 @@ void FleetService::InvalidateVehicles() {
   vehicles_.clear();
 }
 
-FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone) {
-  const int64_t now = clock_.NowMs();
-  {
-    std::lock_guard lock(mutex_);
-    auto it = vehicles_.find(phone);
-    if (it != vehicles_.end() && it->second.expires_ms > now) return it->second;
-  }
-  auto lease = db_.Acquire();
-  auto vehicle = VehicleByPhone(*lease, phone);
+FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone, int64_t now,
+                                                   std::unique_lock<std::mutex>& held) {
+  auto it = vehicles_.find(phone);
+  if (it != vehicles_.end() && it->second.expires_ms > now) return it->second;
+  held.unlock();  // no store call under the rules' lock
   CachedVehicle cached;
-  if (vehicle.ok() && *vehicle) {
-    cached.id = (*vehicle)->id;
-    cached.plate = (*vehicle)->plate;
+  {
+    auto lease = db_.Acquire();
+    auto vehicle = VehicleByPhone(*lease, phone);
+    if (vehicle.ok() && *vehicle) {
+      cached.id = (*vehicle)->id;
+      cached.plate = (*vehicle)->plate;
+    }
   }
   // Routes that add vehicles invalidate the cache at once; the expiry only
   // bounds how long a change made elsewhere (another process) goes unseen.
   cached.expires_ms = now + 300'000;
-  std::lock_guard lock(mutex_);
+  held.lock();
   vehicles_[phone] = cached;
   return cached;
 }
@@ -201,13 +203,13 @@ FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone) {
 bool FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
   const auto received = std::chrono::steady_clock::now();
   const int64_t now = clock_.NowMs();
-  const CachedVehicle vehicle = VehicleOf(phone);
-  const int64_t vehicle_id = vehicle.id;
   std::vector<PositionRecord> rows;
   std::vector<Alarm> alarms;
   std::vector<Trip> trips;
   rows.reserve(fixes.size());
   std::unique_lock lock(mutex_);
+  const CachedVehicle vehicle = VehicleOf(phone, now, lock);
+  const int64_t vehicle_id = vehicle.id;
   for (const jt808::Location& f : fixes) {
     rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
                     f.status, blind_area});
@@ -223,8 +225,9 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
     const jt808::Location* newest = &fixes.front();
     for (const jt808::Location& f : fixes)
       if (f.time_ms >= newest->time_ms) newest = &f;
-    std::lock_guard live(live_mutex_);
-    LivePosition& p = latest_[phone];
+    std::lock_guard live_lock(live_mutex_);
+    Live& live = latest_[phone];
+    LivePosition& p = live.position;
     if (p.phone.empty() || newest->time_ms >= p.time_ms) {
       p.phone = phone;
       p.plate = vehicle.plate;
@@ -239,7 +242,10 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
       p.alarm = newest->alarm != 0;
       if (!alarms.empty()) p.last_alarm_ms = now;
       if (!p.alarm && p.last_alarm_ms >= 0 && now - p.last_alarm_ms < kAlarmFlagMs) p.alarm = true;
-      moved_.insert(phone);
+      if (!live.moved) {
+        live.moved = true;
+        ++moved_count_;
+      }
     } else if (!alarms.empty()) {
       p.last_alarm_ms = now;
     }

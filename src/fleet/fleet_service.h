@@ -18,7 +18,6 @@
 #include <thread>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "bus/event_bus.h"
@@ -119,7 +118,9 @@ class FleetService final : public TerminalSink {
     std::string plate;
     int64_t expires_ms = 0;
   };
-  CachedVehicle VehicleOf(const std::string& phone);
+  // The cached record; `lock` holds mutex_ on entry and on return (it is
+  // released while the store is read).
+  CachedVehicle VehicleOf(const std::string& phone, int64_t now_ms, std::unique_lock<std::mutex>& lock);
 
   store::Database& db_;
   EventBus& bus_;
@@ -130,9 +131,13 @@ class FleetService final : public TerminalSink {
   AlarmRules rules_;
   TripTracker trips_;
   std::unordered_map<std::string, CachedVehicle> vehicles_;
-  mutable std::mutex live_mutex_;  // guards latest_ and moved_
-  std::unordered_map<std::string, LivePosition> latest_;
-  std::unordered_set<std::string> moved_;  // phones with a fix since the last event
+  struct Live {
+    LivePosition position;
+    bool moved = false;  // a fix since the last FleetPositionsEvent
+  };
+  mutable std::mutex live_mutex_;  // guards latest_ and moved_count_
+  std::unordered_map<std::string, Live> latest_;
+  size_t moved_count_ = 0;
   PositionWriter writer_;  // its thread stops before the rest goes
   std::mutex sweep_mutex_;
   std::condition_variable sweep_wake_;

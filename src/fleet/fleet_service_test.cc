@@ -245,6 +245,33 @@ TEST_F(FleetServiceTest, MissingSubpackageIsRequestedAgainWith0x8003) {
   EXPECT_EQ(session.stats().fixes, 3u);
 }
 
+// A backlog larger than one round is stored over several transactions; the
+// alarm submitted with it is published after the first round, and Flush
+// waits for the whole backlog.
+TEST_F(FleetServiceTest, WriterStoresABacklogInBoundedRoundsAndAlarmsFirst) {
+  std::vector<PositionRecord> rows;
+  for (int i = 0; i < 20'000; ++i)
+    rows.push_back({"013511221122", vehicle_id_, kNight + i * 1000, kNight, 120.5, 30.6, 0, 40, 0, 0, 0, false});
+  Alarm alarm;
+  alarm.type = AlarmType::kOverspeed;
+  alarm.phone = "013511221122";
+  alarm.vehicle_id = vehicle_id_;
+  alarm.time_ms = kNight;
+  std::vector<uint64_t> stored_when_published;
+  PositionWriter writer(*db_, bus_);
+  const auto sub =
+      bus_.Subscribe<FleetAlarmEvent>([&](const FleetAlarmEvent&) { stored_when_published.push_back(writer.stored()); });
+  ASSERT_TRUE(writer.Submit(std::move(rows), {alarm}));
+  writer.Flush();
+  bus_.Unsubscribe(sub);
+  EXPECT_EQ(writer.stored(), 20'000u);
+  ASSERT_EQ(stored_when_published.size(), 1u);
+  EXPECT_EQ(stored_when_published[0], 0u);  // published before any position round committed
+  auto lease = db_->Acquire();
+  EXPECT_EQ((*lease->QueryOne("SELECT COUNT(*) AS n FROM fleet_positions"))->i64("n"), 20'000);
+  EXPECT_EQ(writer.AlarmLatency().count, 1u);
+}
+
 TEST_F(FleetServiceTest, PublishesLatestPositionsOfVehiclesThatMoved) {
   FleetOptions options;
   options.offline_sweep_ms = 0;

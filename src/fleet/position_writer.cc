@@ -52,11 +52,20 @@ void PositionWriter::Loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stop_ || !rows_.empty() || !alarms_.empty() || !trips_.empty(); });
       if (rows_.empty() && alarms_.empty() && trips_.empty() && stop_) return;
-      rows.swap(rows_);
+      // At most kMaxRowsPerTransaction positions per round, so alarms queued
+      // meanwhile wait for one bounded transaction, never for a whole backlog.
+      if (rows_.size() <= kMaxRowsPerTransaction) {
+        rows.swap(rows_);
+        batches = submitted_batches_;
+      } else {
+        const auto cut = rows_.begin() + static_cast<ptrdiff_t>(kMaxRowsPerTransaction);
+        rows.assign(std::make_move_iterator(rows_.begin()), std::make_move_iterator(cut));
+        rows_.erase(rows_.begin(), cut);
+        batches = finished_batches_;  // the rest is still queued
+      }
       alarms.swap(alarms_);
       trips.swap(trips_);
       received.swap(alarm_received_);
-      batches = submitted_batches_;
     }
     auto lease = db_.Acquire();
     // Alarms and trips first, in their own small transaction, so their

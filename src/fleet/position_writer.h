@@ -10,6 +10,9 @@
 // logged and counted; its rows are lost (the terminals were already
 // answered), which the counters on /metrics make visible.
 //
+// A round stores at most 8,192 positions, so an alarm never waits behind a
+// whole backlog.
+//
 // Alarm latency: the time from a fix's arrival (`received`, passed to Submit)
 // to its alarm's publication on the bus, on a steady clock; the last 65,536
 // samples give AlarmLatency()'s quantiles.
@@ -66,6 +69,7 @@ class PositionWriter {
   uint64_t submitted_batches_ = 0, finished_batches_ = 0;
   uint64_t stored_ = 0, failed_ = 0;
   static constexpr size_t kLatencySamples = 65'536;
+  static constexpr size_t kMaxRowsPerTransaction = 8'192;
   std::vector<float> latency_ms_;  // ring of recent samples
   uint64_t latency_count_ = 0;
   bool stop_ = false;

@@ -292,6 +292,8 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
   // Replace: every field, vehicle list included.
   auto updated = Send("PUT", permit_path, admin, permit_body("TX-OFF-1", 80), 200);
   EXPECT_EQ(updated.at("corridor_buffer_m").to_number<double>(), 80);
+  auto of_vehicle = Get("/api/v1/fleet/permits?vehicle_id=" + std::to_string(vehicle), admin);
+  ASSERT_EQ(of_vehicle.at("items").as_array().size(), 2u);  // TX-OFF-1 and TX-OFF-2
   auto fetched = Get(permit_path, admin);
   EXPECT_EQ(fetched.at("corridor_buffer_m").to_number<double>(), 80);
   ASSERT_EQ(fetched.at("vehicle_ids").as_array().size(), 1u);
@@ -338,6 +340,16 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
                               "application/json");
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(ErrorFieldOf(r), "limit_kmh");
+  r = server_->Client()->Post("/api/v1/fleet/speed-zones", Bearer(admin),
+                              R"({"name":"乌镇村道","limit_kmh":60,"area":[[120.1,30.1],[120.2,30.1],[120.2,30.2]]})",
+                              "application/json");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(ErrorFieldOf(r), "name");
+  r = server_->Client()->Post("/api/v1/fleet/speed-zones", Bearer(admin),
+                              R"({"name":"y","limit_kmh":60,"area":[[120.1,30.1],[500,30.1],[120.2,30.2]]})",
+                              "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "area");
 
   const int64_t night = *ParseIso8601("2026-11-20T22:00:00+08:00");
   Terminal truck(server_->app().jt808_port(), "013522223333");
@@ -440,6 +452,12 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
   r = server_->Client()->Get("/api/v1/fleet/stats?group=town", Bearer(commander));
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(ErrorFieldOf(r), "group");
+  r = server_->Client()->Get("/api/v1/fleet/ratings?from=last-month", Bearer(commander));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "from");
+  r = server_->Client()->Get("/api/v1/fleet/ratings?from=2026-11-22&to=2026-11-20", Bearer(commander));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "from");
 
   auto ratings = Get("/api/v1/fleet/ratings?" + period, commander);
   found = false;

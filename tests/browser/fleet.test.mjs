@@ -97,7 +97,7 @@ test('the office manages permits in the console: create, edit, refuse bad input,
   assert.ok(demo, 'the demo city has permits');
   const { page, problems, allow, close } = await openBrowser();
   // The bad corridor below is refused on purpose.
-  allow.push(/HTTP 400: POST .*\/fleet\/permits$/, /status of 400/);
+  allow.push(/HTTP 400: POST .*\/fleet\/(permits|speed-zones)$/, /status of 400/);
   const started = Date.now() - 1000;
   const code = 'TX-UI-' + Date.now();
   try {
@@ -165,6 +165,20 @@ test('the office manages permits in the console: create, edit, refuse bad input,
     await page.getByTestId('vehicles-plate').fill('');
     await rows(page, 'vehicles-table').first().waitFor();
     await page.screenshot({ path: path.join(OUT, 'fleet-vehicles.png') });
+
+    // A speed zone: refused without an area, then added and removed.
+    await page.getByTestId('fleet-tab-zones').click();
+    await page.getByTestId('zone-name').fill('UI test zone ' + code);
+    await page.getByTestId('zone-limit').fill('40');
+    await page.getByTestId('zone-save').click();
+    await page.locator('[data-testid="zone-msg"]', { hasText: /area/ }).waitFor();
+    await page.getByTestId('zone-area').fill(JSON.stringify(demo.source_site));
+    await page.getByTestId('zone-save').click();
+    const zoneRow = page.locator('[data-testid="zones-table"] tr', { hasText: 'UI test zone ' + code });
+    await zoneRow.waitFor();
+    await page.screenshot({ path: path.join(OUT, 'fleet-zones.png') });
+    await zoneRow.getByTestId('zone-delete').click();
+    await zoneRow.waitFor({ state: 'detached' });
 
     // Manifests and the rating page open (figures depend on the drive so far).
     await page.getByTestId('fleet-tab-trips').click();

@@ -95,6 +95,11 @@ const MESSAGES = {
     'fleet.grade.-': '不评价',
     'fleet.badPhone': '终端号应为 1 至 20 位数字',
     'fleet.statsBy': '统计（按{g}）',
+    'fleet.tab.zones': '限速区域',
+    'fleet.limit': '限速（km/h）',
+    'fleet.area': '区域（多边形）',
+    'fleet.vertices': '{n} 个顶点',
+    'fleet.zonesNote': '区域超速报警：超过限速 10% 为一级，超过 50% 为二级；区域重叠时取最低限速。',
   },
   en: {
     'fleet.title': 'Construction-waste trucks',
@@ -185,6 +190,11 @@ const MESSAGES = {
     'fleet.grade.-': 'not rated',
     'fleet.badPhone': 'The terminal number must be 1 to 20 digits',
     'fleet.statsBy': 'Statistics by {g}',
+    'fleet.tab.zones': 'Speed zones',
+    'fleet.limit': 'Limit (km/h)',
+    'fleet.area': 'Area (polygon)',
+    'fleet.vertices': '{n} vertices',
+    'fleet.zonesNote': 'Overspeed alarms: tier 1 more than 10 % over the limit, tier 2 more than 50 % over; overlapping zones: the lowest limit holds.',
   },
 };
 
