@@ -53,6 +53,8 @@ done
   --interval-ms 1000 --seconds 120 >"$OUT/simulator.log" 2>&1 &
 SIM_PID=$!
 SIGHTLINE_TEST_TRUCKS=1 SIGHTLINE_URL="http://127.0.0.1:$HTTP_PORT" SIGHTLINE_TEST_OUTPUT="$OUT" node --test tests/browser/
+# Open311 GeoReport v2 checked by an independent client (Python standard library).
+python3 tests/open311_client.py "http://127.0.0.1:$HTTP_PORT"
 kill -TERM "$SIM_PID" 2>/dev/null || true
 wait "$SIM_PID" 2>/dev/null || true
 SIM_PID=""

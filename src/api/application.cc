@@ -6,6 +6,8 @@
 #include "api/schema.h"
 #include "api/system_routes.h"
 #include "auth/auth_routes.h"
+#include "common/working_calendar.h"
+#include "events/event_routes.h"
 #include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
@@ -53,6 +55,18 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
     terminals.listen = app->options_.jt808_listen;
     app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
   }
+  // Urban events: photos under DATA/blobs (in memory without a data directory).
+  if (app->options_.data_dir.empty()) {
+    app->event_blobs_ = std::make_unique<events::MemoryBlobStore>();
+  } else {
+    app->event_blobs_ = std::make_unique<events::FileBlobStore>(app->options_.data_dir + "/blobs");
+  }
+  app->events_ = std::make_unique<events::EventService>(*app->db_, app->bus_, clock, WorkingCalendar::China(),
+                                                        *app->event_blobs_);
+  app->events_->SubscribeIntake();
+  app->public_limiter_ = std::make_unique<events::RateLimiter>(clock);
+  events::RegisterEventRoutes(api, *app->events_, *app->public_limiter_);
+  events::RegisterOpen311Routes(api, *app->events_, *app->public_limiter_);
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
   Application* self = app.get();
   RegisterSystemRoutes(app->router_, api,
@@ -68,6 +82,7 @@ Application::~Application() = default;
 
 Status Application::Listen() {
   if (terminals_) SL_TRY(terminals_->Start());
+  events_->StartDeadlineWatch();
   return server_->Listen();
 }
 uint16_t Application::port() const { return server_->port(); }

@@ -13,6 +13,9 @@
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "events/blob_store.h"
+#include "events/event_service.h"
+#include "events/rate_limiter.h"
 #include "fleet/fleet_service.h"
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
@@ -55,6 +58,7 @@ class Application {
   auth::AuthService& auth() { return *auth_; }
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   fleet::FleetService& fleet() { return *fleet_; }
+  events::EventService& events() { return *events_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -69,6 +73,10 @@ class Application {
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<fleet::FleetService> fleet_;
   std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
+  // Urban events: photos, the service (bus subscriber, deadline watch) and the public rate limit.
+  std::unique_ptr<events::BlobStore> event_blobs_;
+  std::unique_ptr<events::EventService> events_;
+  std::unique_ptr<events::RateLimiter> public_limiter_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/schema.h"
+#include "events/schema.h"
 #include "fleet/schema.h"
 #include "org/schema.h"
 #include "subjects/schema.h"
@@ -11,7 +12,8 @@ namespace sl::api {
 
 std::vector<store::Migration> AllMigrations() {
   std::vector<store::Migration> all;
-  for (auto part : {org::Migrations(), auth::Migrations(), subjects::Migrations(), fleet::Migrations()})
+  for (auto part : {org::Migrations(), auth::Migrations(), subjects::Migrations(), fleet::Migrations(),
+                    events::Migrations()})
     all.insert(all.end(), part.begin(), part.end());
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
   return all;

@@ -47,6 +47,14 @@ const std::vector<PolicyRow> kPolicy = {
     // permits; commanders and officers watch positions and alarms.
     {"fleet.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
     {"fleet.write", {R::kAdmin, R::kOfficer}},
+    // Urban events (seven steps). Which step each role may take is decided by
+    // events/rules.h; "events.step" only lets the roles that take some step in.
+    {"events.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLeader, R::kSupervisor}},
+    {"events.collect", {R::kCommander, R::kOfficer, R::kAuxiliary, R::kSupervisor}},
+    {"events.step", {R::kCommander, R::kOfficer, R::kAuxiliary, R::kLeader, R::kSupervisor}},
+    {"events.stats", {R::kAdmin, R::kCommander, R::kLeader, R::kSupervisor}},
+    {"events.import", {R::kAdmin, R::kSupervisor}},
+    {"events.configure", {R::kAdmin}},
 };
 
 }  // namespace

@@ -1,0 +1,143 @@
+#include "events/indicators.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "common/json.h"
+
+namespace sl::events {
+
+std::optional<GroupBy> ParseGroupBy(std::string_view text) {
+  if (text.empty() || text == "total") return GroupBy::kTotal;
+  if (text == "town") return GroupBy::kTown;
+  if (text == "department") return GroupBy::kDepartment;
+  if (text == "category") return GroupBy::kCategory;
+  return std::nullopt;
+}
+
+std::optional<double> Rate(int64_t numerator, int64_t denominator) {
+  if (denominator <= 0) return std::nullopt;
+  return static_cast<double>(numerator) * 100.0 / static_cast<double>(denominator);
+}
+
+Result<std::vector<IndicatorRow>> ComputeIndicators(store::Connection& conn, GroupBy by, int64_t from_ms,
+                                                    int64_t to_ms, int64_t now_ms) {
+  std::string key, join, name;
+  switch (by) {
+    case GroupBy::kTotal:
+      key = "''";
+      name = "''";
+      break;
+    case GroupBy::kTown:
+      key = "e.town_id";
+      join = " LEFT JOIN towns g ON g.id = e.town_id";
+      name = "MAX(g.name)";
+      break;
+    case GroupBy::kDepartment:
+      key = "e.department_id";
+      join = " LEFT JOIN departments g ON g.id = e.department_id";
+      name = "MAX(g.name)";
+      break;
+    case GroupBy::kCategory:
+      key = "e.category_code";
+      join = " LEFT JOIN event_categories g ON g.code = e.category_code";
+      name = "MAX(g.name)";
+      break;
+  }
+  const std::string sql =
+      "SELECT " + key + " AS k, " + name +
+      " AS name, COUNT(*) AS collected, "
+      "SUM(CASE WHEN e.filed_at IS NOT NULL THEN 1 ELSE 0 END) AS should_close, "
+      "SUM(CASE WHEN e.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS closed, "
+      "SUM(CASE WHEN e.closed_on_time = 1 THEN 1 ELSE 0 END) AS closed_on_time, "
+      "SUM(CASE WHEN e.closed_at IS NOT NULL AND e.rework_count > 0 THEN 1 ELSE 0 END) AS reworked, "
+      "SUM(CASE WHEN e.handle_deadline IS NOT NULL AND (e.fed_back_at IS NOT NULL OR e.handle_deadline < ?) "
+      "THEN 1 ELSE 0 END) AS handle_due, "
+      "SUM(CASE WHEN e.handled_on_time = 1 THEN 1 ELSE 0 END) AS handled_on_time, "
+      "SUM(CASE WHEN e.source IN ('public', 'hotline') AND e.status <> 'collected' THEN 1 ELSE 0 END) AS "
+      "public_decided, "
+      "SUM(CASE WHEN e.source IN ('public', 'hotline') AND e.filed_at IS NOT NULL THEN 1 ELSE 0 END) AS "
+      "public_verified, "
+      "SUM(CASE WHEN e.status NOT IN ('rejected', 'closed', 'evaluated') THEN 1 ELSE 0 END) AS open_n, "
+      "SUM(CASE WHEN e.status NOT IN ('rejected', 'closed', 'evaluated') AND e.step_deadline < ? THEN 1 ELSE 0 END) "
+      "AS overdue_open "
+      "FROM events e" +
+      join + " WHERE e.created_at >= ? AND e.created_at < ?" + (by == GroupBy::kTotal ? "" : " GROUP BY " + key);
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, {now_ms, now_ms, from_ms, to_ms}));
+  std::vector<IndicatorRow> out;
+  IndicatorCounts total;
+  for (const store::Row& r : rows) {
+    IndicatorRow row;
+    row.key = r.is_null("k") ? "" : r.str("k");
+    row.name = r.str("name");
+    IndicatorCounts& c = row.counts;
+    c.collected = r.i64("collected");
+    c.should_close = r.i64("should_close");
+    c.closed = r.i64("closed");
+    c.closed_on_time = r.i64("closed_on_time");
+    c.reworked = r.i64("reworked");
+    c.handle_due = r.i64("handle_due");
+    c.handled_on_time = r.i64("handled_on_time");
+    c.public_decided = r.i64("public_decided");
+    c.public_verified = r.i64("public_verified");
+    c.open = r.i64("open_n");
+    c.overdue_open = r.i64("overdue_open");
+    if (by == GroupBy::kTotal) {
+      if (c.collected == 0) continue;  // an aggregate over no rows still answers one row
+      total = c;
+      continue;
+    }
+    if (row.key.empty()) row.name = by == GroupBy::kDepartment ? "(未派遣)" : "(未定位)";
+    for (auto [sum, part] : {std::pair{&total.collected, c.collected}, {&total.should_close, c.should_close},
+                             {&total.closed, c.closed}, {&total.closed_on_time, c.closed_on_time},
+                             {&total.reworked, c.reworked}, {&total.handle_due, c.handle_due},
+                             {&total.handled_on_time, c.handled_on_time}, {&total.public_decided, c.public_decided},
+                             {&total.public_verified, c.public_verified}, {&total.open, c.open},
+                             {&total.overdue_open, c.overdue_open}})
+      *sum += part;
+    out.push_back(std::move(row));
+  }
+  std::sort(out.begin(), out.end(), [](const IndicatorRow& a, const IndicatorRow& b) {
+    return a.key.empty() != b.key.empty() ? b.key.empty() : a.name < b.name;
+  });
+  out.push_back({"", "合计", total});
+  return out;
+}
+
+std::string IndicatorRowJson(const IndicatorRow& row) {
+  const IndicatorCounts& c = row.counts;
+  auto rate = [](int64_t n, int64_t d) {
+    auto r = Rate(n, d);
+    return r ? json::FormatFixed(*r, 1) : std::string("null");
+  };
+  std::string out = "{\"key\":" + json::Serialize(boost::json::value(row.key)) +
+                    ",\"name\":" + json::Serialize(boost::json::value(row.name));
+  out += ",\"collected\":" + std::to_string(c.collected) + ",\"should_close\":" + std::to_string(c.should_close) +
+         ",\"closed\":" + std::to_string(c.closed) + ",\"closed_on_time\":" + std::to_string(c.closed_on_time) +
+         ",\"reworked\":" + std::to_string(c.reworked) + ",\"handle_due\":" + std::to_string(c.handle_due) +
+         ",\"handled_on_time\":" + std::to_string(c.handled_on_time) +
+         ",\"public_decided\":" + std::to_string(c.public_decided) +
+         ",\"public_verified\":" + std::to_string(c.public_verified) + ",\"open\":" + std::to_string(c.open) +
+         ",\"overdue_open\":" + std::to_string(c.overdue_open);
+  out += ",\"closing_rate\":" + rate(c.closed, c.should_close) +
+         ",\"on_time_closing_rate\":" + rate(c.closed_on_time, c.should_close) +
+         ",\"rework_rate\":" + rate(c.reworked, c.closed) +
+         ",\"timely_handling_rate\":" + rate(c.handled_on_time, c.handle_due) +
+         ",\"verified_public_report_rate\":" + rate(c.public_verified, c.public_decided) + "}";
+  return out;
+}
+
+Result<std::vector<TrendPoint>> MonthlyTrend(store::Connection& conn, int64_t from_ms, int64_t to_ms,
+                                             bool ten_chaos_only) {
+  std::string sql =
+      "SELECT e.month AS month, e.category_code AS category, COUNT(*) AS n FROM events e";
+  if (ten_chaos_only) sql += " JOIN event_categories c ON c.code = e.category_code AND c.ten_chaos = 1";
+  sql += " WHERE e.created_at >= ? AND e.created_at < ? GROUP BY e.month, e.category_code ORDER BY e.month, "
+         "e.category_code";
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, {from_ms, to_ms}));
+  std::vector<TrendPoint> out;
+  for (const store::Row& r : rows) out.push_back({r.str("month"), r.str("category"), r.i64("n")});
+  return out;
+}
+
+}  // namespace sl::events
