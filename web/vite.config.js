@@ -24,6 +24,7 @@ export default defineConfig({
         index: page('index.html'),
         console: page('console.html'),
         screen: page('screen.html'),
+        report: page('report.html'),
       },
       output: {
         codeSplitting: {

@@ -513,6 +513,20 @@ void RegisterEventRoutes(api::ApiRouter& api, EventService& events, RateLimiter&
              SL_ASSIGN_OR_RETURN(Collected c, events.Collect(Anonymous(who), e));
              return Reply::Created("{\"code\":\"" + c.code + "\",\"status\":\"collected\"}");
            });
+  // Town outlines for the public page's map (administrative boundaries are public).
+  api.Json("GET", "/api/v1/public/towns", "public", [&events](net::Request&, const Principal&) -> Result<Reply> {
+    auto lease = events.db().Acquire();
+    SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT id, name, name_en, geometry, center_lon, center_lat FROM towns "
+                                                "ORDER BY id"));
+    std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
+    for (size_t i = 0; i < rows.size(); ++i)
+      out += (i ? "," : "") + std::string("{\"type\":\"Feature\",\"geometry\":") + rows[i].str("geometry") +
+             ",\"properties\":{\"id\":" + std::to_string(rows[i].i64("id")) + ",\"name\":" +
+             Quoted(rows[i].str("name")) + ",\"name_en\":" + Quoted(rows[i].str("name_en")) + ",\"center\":[" +
+             json::FormatFixed(rows[i].f64("center_lon"), 6) + "," + json::FormatFixed(rows[i].f64("center_lat"), 6) +
+             "]}}";
+    return Reply::Ok(out + "]}");
+  });
   api.Json("GET", "/api/v1/public/reports/{code}", "public",
            [&events](net::Request& r, const Principal&) { return PublicStatus(events, r.params.at("code")); });
 }

@@ -43,6 +43,9 @@ const READERS = {
   'subjects.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
   'audit.read': ['admin', 'supervisor'],
   'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
+  // Urban events
+  'events.read': ['admin', 'commander', 'officer', 'auxiliary', 'leader', 'supervisor'],
+  'events.stats': ['admin', 'commander', 'leader', 'supervisor'],
 };
 
 export function can(user, action) {
