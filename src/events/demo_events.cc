@@ -285,6 +285,8 @@ Result<DemoEventReport> LoadDemoEvents(store::Database& db, const DemoEventOptio
                              "actor, role, note, department_id, assignee_id, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                              "?, ?, ?, ?)",
                              step_rows));
+    // Fresh statistics, so the planner knows how selective status and month are.
+    SL_TRY(conn.ExecScript("ANALYZE"));
     report.events = static_cast<int>(event_rows.size());
     report.steps = static_cast<int>(step_rows.size());
     return {};

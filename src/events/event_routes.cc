@@ -170,7 +170,7 @@ Result<Reply> List(EventService& events, net::Request& r) {
   store::Filter filter;
   if (auto s = r.query_param("status"); s && !s->empty()) {
     if (*s == "open") {
-      filter.Add("e.status NOT IN ('rejected', 'closed', 'evaluated')", {});
+      filter.Add("e.status IN ('collected', 'filed', 'dispatched', 'handling', 'fed_back')", {});
     } else {
       if (!ParseStatus(*s)) return Error::BadRequest("status must be open or one of the seven-step statuses", "status");
       filter.Add("e.status = ?", {*s});
@@ -188,11 +188,27 @@ Result<Reply> List(EventService& events, net::Request& r) {
   if (from) filter.Add("e.created_at >= ?", {*from});
   if (to) filter.Add("e.created_at < ?", {*to});
   if (auto o = r.query_param("overdue"); o && *o == "1")
-    filter.Add("e.status NOT IN ('rejected', 'closed', 'evaluated') AND e.step_deadline < ?",
+    filter.Add("e.status IN ('collected', 'filed', 'dispatched', 'handling', 'fed_back') AND e.step_deadline < ?",
                {events.clock().NowMs()});
   auto lease = events.db().Acquire();
-  SL_ASSIGN_OR_RETURN(store::Page page, store::QueryPage(*lease, kEventColumns, kEventFrom, filter,
-                                                         "e.created_at DESC, e.id DESC", paging.limit, paging.offset));
+  // Every filter is on the events table itself, so the total is counted
+  // without the joins (which only add display names).
+  SL_ASSIGN_OR_RETURN(auto count, lease->QueryOne("SELECT COUNT(*) AS n FROM events e" + filter.where(),
+                                                  filter.params()));
+  store::Params params = filter.params();
+  params.push_back(int64_t{paging.limit});
+  params.push_back(int64_t{paging.offset});
+  // Open events are few: find them by status and sort them, rather than
+  // walk the whole history newest first ("+" keeps the planner off the
+  // created_at index).
+  const bool selective = r.query_param("status").value_or("") == "open" || r.query_param("overdue").value_or("") == "1";
+  store::Page page;
+  SL_ASSIGN_OR_RETURN(page.rows, lease->Query(std::string("SELECT ") + kEventColumns + " FROM " + kEventFrom +
+                                                  filter.where() + " ORDER BY " +
+                                                  (selective ? "+e.created_at" : "e.created_at") +
+                                                  " DESC, e.id DESC LIMIT ? OFFSET ?",
+                                              params));
+  page.total = count ? count->i64("n") : 0;
   return api::PageReply(page, EventJson);
 }
 
@@ -238,8 +254,9 @@ Result<Reply> Live(EventService& events) {
   SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT e.id, e.code, e.category_code, c.name AS category_name, "
                                               "e.status, e.lon, e.lat, e.created_at, e.step_deadline, e.title FROM "
                                               "events e JOIN event_categories c ON c.code = e.category_code WHERE "
-                                              "e.status NOT IN ('rejected', 'closed', 'evaluated') AND e.lon IS NOT "
-                                              "NULL ORDER BY e.created_at DESC LIMIT 3000"));
+                                              "e.status IN ('collected', 'filed', 'dispatched', 'handling', "
+                                              "'fed_back') AND e.lon IS NOT NULL ORDER BY +e.created_at DESC LIMIT "
+                                              "3000"));
   std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
@@ -253,8 +270,8 @@ Result<Reply> Live(EventService& events) {
   }
   SL_ASSIGN_OR_RETURN(auto today, ComputeIndicators(*lease, GroupBy::kTotal, midnight, now + 1, now));
   SL_ASSIGN_OR_RETURN(auto open, lease->QueryOne("SELECT COUNT(*) AS n, SUM(CASE WHEN step_deadline < ? THEN 1 ELSE 0 "
-                                                 "END) AS overdue FROM events WHERE status NOT IN ('rejected', "
-                                                 "'closed', 'evaluated')",
+                                                 "END) AS overdue FROM events WHERE status IN ('collected', 'filed', "
+                                                 "'dispatched', 'handling', 'fed_back')",
                                                  {now}));
   SL_ASSIGN_OR_RETURN(auto closed_today, lease->QueryOne("SELECT COUNT(*) AS n FROM events WHERE closed_at >= ?",
                                                          {midnight}));

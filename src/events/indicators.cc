@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
 
 #include "common/json.h"
+#include "common/time.h"
 
 namespace sl::events {
 
@@ -129,14 +131,22 @@ std::string IndicatorRowJson(const IndicatorRow& row) {
 
 Result<std::vector<TrendPoint>> MonthlyTrend(store::Connection& conn, int64_t from_ms, int64_t to_ms,
                                              bool ten_chaos_only) {
-  std::string sql =
-      "SELECT e.month AS month, e.category_code AS category, COUNT(*) AS n FROM events e";
-  if (ten_chaos_only) sql += " JOIN event_categories c ON c.code = e.category_code AND c.ten_chaos = 1";
-  sql += " WHERE e.created_at >= ? AND e.created_at < ? GROUP BY e.month, e.category_code ORDER BY e.month, "
-         "e.category_code";
-  SL_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, {from_ms, to_ms}));
+  // Whole months: from the month of `from` to the month of the last instant
+  // before `to`. The ten-chaos filter is applied here rather than in SQL so
+  // the query reads only the (month, category_code) index.
+  std::set<std::string> wanted;
+  if (ten_chaos_only) {
+    SL_ASSIGN_OR_RETURN(auto codes, conn.Query("SELECT code FROM event_categories WHERE ten_chaos = 1"));
+    for (const auto& c : codes) wanted.insert(c.str("code"));
+  }
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT month, category_code AS category, COUNT(*) AS n FROM events WHERE "
+                                            "month >= ? AND month <= ? GROUP BY month, category_code ORDER BY month, "
+                                            "category_code",
+                                            {FormatDateChina(from_ms).substr(0, 7),
+                                             FormatDateChina(to_ms - 1).substr(0, 7)}));
   std::vector<TrendPoint> out;
-  for (const store::Row& r : rows) out.push_back({r.str("month"), r.str("category"), r.i64("n")});
+  for (const store::Row& r : rows)
+    if (!ten_chaos_only || wanted.count(r.str("category"))) out.push_back({r.str("month"), r.str("category"), r.i64("n")});
   return out;
 }
 

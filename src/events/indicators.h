@@ -56,8 +56,9 @@ Result<std::vector<IndicatorRow>> ComputeIndicators(store::Connection& conn, Gro
 std::optional<double> Rate(int64_t numerator, int64_t denominator);
 std::string IndicatorRowJson(const IndicatorRow& row);
 
-// Events collected per month and category over [from, to) for the ten-chaos
-// categories (or all when `ten_chaos_only` is false).
+// Events collected per month (China time) and category for the ten-chaos
+// categories (or all when `ten_chaos_only` is false), over the whole months
+// from the month of `from_ms` to the month of `to_ms - 1`.
 struct TrendPoint {
   std::string month, category;
   int64_t count = 0;
