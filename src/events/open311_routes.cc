@@ -119,7 +119,7 @@ const char* const kRequestColumns =
     "e.lon, e.lat, e.media_url, e.photos, e.created_at, e.updated_at, e.close_deadline, "
     "COALESCE(d.name, '') AS department_name";
 const char* const kRequestFrom =
-    "events e JOIN event_categories c ON c.code = e.category_code LEFT JOIN departments d ON d.id = e.department_id";
+    "events e LEFT JOIN event_categories c ON c.code = e.category_code LEFT JOIN departments d ON d.id = e.department_id";
 
 std::string RequestJson(const store::Row& r) {
   const State status = ParseStatus(r.str("status")).value_or(State::kCollected);

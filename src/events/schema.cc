@@ -124,6 +124,8 @@ CREATE INDEX events_cohort ON events(created_at, town_id, department_id, categor
   filed_at, closed_at, closed_on_time, rework_count, handle_deadline, fed_back_at, handled_on_time, step_deadline);
 -- The monthly trend groups by (month, category) over whole months.
 CREATE INDEX events_month_category ON events(month, category_code);
+-- The screen's "closed today".
+CREATE INDEX events_closed ON events(closed_at);
 )SQL"},
   };
 }
