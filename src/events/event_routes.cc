@@ -383,7 +383,7 @@ Result<Reply> SaveCategory(EventService& events, net::Request& r, const Principa
 }
 
 // What a citizen may see of a report: no contact, no officer, no notes but
-// the public status note.
+// the public status note; and only of reports made by the public.
 Result<Reply> PublicStatus(EventService& events, const std::string& code) {
   auto id = IdFromCode(code);
   if (!id) return Error::NotFound("no report with tracking number '" + code + "'");
@@ -391,7 +391,7 @@ Result<Reply> PublicStatus(EventService& events, const std::string& code) {
   SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT e.code, e.status, e.category_code, c.name AS category_name, "
                                                 "e.created_at, e.updated_at, e.closed_at, e.status_note, e.address, "
                                                 "e.lon, e.lat FROM events e JOIN event_categories c ON c.code = "
-                                                "e.category_code WHERE e.id = ?",
+                                                "e.category_code WHERE e.id = ? AND e.source = 'public'",
                                                 {*id}));
   if (!row) return Error::NotFound("no report with tracking number '" + code + "'");
   SL_ASSIGN_OR_RETURN(auto steps, lease->Query("SELECT action, to_status, at_ms FROM event_steps WHERE event_id = ? "

@@ -10,6 +10,7 @@
 // service_request_id is the event's tracking number (TX00001234). Statuses:
 // open while the event is in the loop, closed once closed, evaluated or
 // rejected; status_notes carries the step it waits for or the closing note.
+// Only events reported by the public (this page or Open311) are published.
 // Errors follow the spec: an array [{"code": <HTTP status>, "description"}]
 // with 400 (malformed request, nothing written), 403 (a category the public
 // cannot report), 404 (unknown service or request) and 429 (rate limit).
@@ -172,6 +173,9 @@ Result<std::string> ServiceDefinition(EventService& events, net::Request& r) {
 
 Result<std::string> QueryRequests(EventService& events, net::Request& r) {
   store::Filter filter;
+  // Only what the public reported is published; patrol, camera, sensor and
+  // hotline events stay internal.
+  filter.Add("e.source = 'public'", {});
   const int64_t now = events.clock().NowMs();
   auto id_list = r.query_param("service_request_id");
   if (id_list && !id_list->empty()) {
@@ -235,7 +239,7 @@ Result<std::string> OneRequest(EventService& events, net::Request& r) {
   if (!id) return Error::NotFound("no service request '" + code + "'");
   auto lease = events.db().Acquire();
   SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne(std::string("SELECT ") + kRequestColumns + " FROM " + kRequestFrom +
-                                                    " WHERE e.id = ?",
+                                                    " WHERE e.id = ? AND e.source = 'public'",
                                                 {*id}));
   if (!row) return Error::NotFound("no service request '" + code + "'");
   return "[" + RequestJson(*row) + "]";

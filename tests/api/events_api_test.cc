@@ -151,6 +151,11 @@ TEST_F(EventsApiTest, StaffCollectAndList) {
                     R"({"category":"street_vending","source":"patrol","description":"流动摊贩","lon":120.5515,"lat":30.6205})",
                     "auxiliary");
   ASSERT_EQ(r->status, 201) << r->body;
+  // Internal events are not published on the public status page or Open311.
+  const std::string code(ParseJson(r->body).at("code").as_string());
+  EXPECT_EQ(server_->Client()->Get("/api/v1/public/reports/" + code)->status, 404);
+  EXPECT_EQ(server_->Client()->Get("/open311/v2/requests/" + code + ".json")->status, 404);
+  EXPECT_EQ(server_->Client()->Get("/open311/v2/requests.json")->body.find(code), std::string::npos);
   EXPECT_EQ(PostJson("/api/v1/events", R"({"category":"street_vending","source":"public","description":"x","address":"a"})",
                      "officer")->status,
             400);

@@ -8,7 +8,7 @@ import { hook } from './hook.js';
 
 const MAX_EVENTS = 20;
 // Named SSE event types we display; unnamed "message" events are shown too.
-const TYPES = ['hello', 'audit', 'event', 'alert', 'case', 'truck', 'parking', 'device', 'fleet.alarm', 'events.created'];
+const TYPES = ['hello', 'audit', 'event', 'alert', 'case', 'truck', 'parking', 'device', 'fleet.alarm', 'events.created', 'events.deadline'];
 const RETRY_MS = 5000;
 
 let seq = 0;

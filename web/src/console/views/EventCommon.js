@@ -4,6 +4,7 @@ import { locale } from '../../common/i18n.js';
 const TEXT = {
   'zh-CN': {
     events: '城管事件',
+    newEvent: '上报事件',
     indicators: '事件考核指标',
     categories: '事件类别',
     code: '编号',
@@ -70,6 +71,7 @@ const TEXT = {
   },
   en: {
     events: 'Urban events',
+    newEvent: 'Report an event',
     indicators: 'Event indicators',
     categories: 'Event categories',
     code: 'No.',
