@@ -100,3 +100,6 @@ run_wrk auth_route "http://127.0.0.1:$SL_PORT$ROUTE" "Authorization: Bearer $TOK
 awk -v a="$RPS_auth_route" -v n="$RPS_nginx_static" 'BEGIN {printf "RATIO auth_route_vs_nginx_static %.3f\n", a / n}'
 awk -v a="$RPS_healthz" -v n="$RPS_nginx_static" 'BEGIN {printf "RATIO healthz_vs_nginx_static %.3f\n", a / n}'
 echo "FIGURE rss_after_load_kib $(awk '/VmRSS/ {print $2}' /proc/$SL_PID/status)"
+
+echo "== Urban event routes over the demo history (sequential requests, p50/p95)"
+python3 bench/events_bench.py "http://127.0.0.1:$SL_PORT" bench-password-1 40
