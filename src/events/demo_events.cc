@@ -9,6 +9,7 @@
 #include "demo/random.h"
 #include "events/event_service.h"
 #include "events/rules.h"
+#include "events/schema.h"
 
 namespace sl::events {
 
@@ -285,6 +286,7 @@ Result<DemoEventReport> LoadDemoEvents(store::Database& db, const DemoEventOptio
                              "actor, role, note, department_id, assignee_id, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                              "?, ?, ?, ?)",
                              step_rows));
+    SL_TRY(conn.ExecScript(kRollupRebuildSql));
     // Fresh statistics, so the planner knows how selective status and month are.
     SL_TRY(conn.ExecScript("ANALYZE"));
     report.events = static_cast<int>(event_rows.size());

@@ -8,6 +8,7 @@
 #include "api/schema.h"
 #include "common/time.h"
 #include "demo/demo_city.h"
+#include "events/indicators.h"
 #include "store/migrations.h"
 #include "support/test_db.h"
 
@@ -68,6 +69,19 @@ TEST(DemoEventsTest, DeterministicFallingAndConsistent) {
   auto steps = *lease->QueryOne("SELECT COUNT(*) AS n FROM events e WHERE (SELECT COUNT(*) FROM event_steps s WHERE "
                                 "s.event_id = e.id) = 0");
   EXPECT_EQ(steps->i64("n"), 0);
+  // The rollup gives the same indicators as a scan of every event.
+  for (GroupBy by : {GroupBy::kTotal, GroupBy::kTown, GroupBy::kDepartment, GroupBy::kCategory}) {
+    auto scan = *ComputeIndicators(*lease, by, *ParseIso8601("2022-01-01"), *ParseIso8601("2026-12-01"), kNow);
+    auto rollup = *ComputeIndicatorsByMonth(*lease, by, "2022-01", "2026-11", kNow);
+    ASSERT_EQ(scan.size(), rollup.size());
+    for (size_t i = 0; i < scan.size(); ++i) {
+      EXPECT_EQ(IndicatorRowJson(scan[i]), IndicatorRowJson(rollup[i]));
+    }
+    auto year = *ComputeIndicators(*lease, by, *ParseIso8601("2025-01-01"), *ParseIso8601("2026-01-01"), kNow);
+    auto year_rollup = *ComputeIndicatorsByMonth(*lease, by, "2025-01", "2025-12", kNow);
+    ASSERT_EQ(year.size(), year_rollup.size());
+    for (size_t i = 0; i < year.size(); ++i) EXPECT_EQ(IndicatorRowJson(year[i]), IndicatorRowJson(year_rollup[i]));
+  }
   EXPECT_EQ(report->open, (*lease->QueryOne("SELECT COUNT(*) AS n FROM events WHERE status NOT IN ('rejected', 'closed', "
                                             "'evaluated')"))->i64("n"));
 }

@@ -96,6 +96,23 @@ Result<std::pair<int64_t, int64_t>> Period(net::Request& r, int64_t now) {
   return std::pair{f, t};
 }
 
+// "YYYY-MM" of an instant in China time.
+std::string MonthOf(int64_t ms) { return FormatDateChina(ms).substr(0, 7); }
+bool IsMonthStart(int64_t ms) {
+  const std::string day = FormatDateChina(ms);
+  return day.substr(8) == "01" && *ParseIso8601(day) == ms;
+}
+
+// The indicators of [from, to): from the monthly rollup when the period is
+// whole months (to may be "now": nothing is collected in the future),
+// otherwise by scanning the events of the period.
+Result<std::vector<IndicatorRow>> IndicatorsFor(store::Connection& conn, GroupBy by, int64_t from, int64_t to,
+                                                int64_t now) {
+  if (IsMonthStart(from) && (to > now || IsMonthStart(to)))
+    return ComputeIndicatorsByMonth(conn, by, MonthOf(from), MonthOf(std::min(to, now + 1) - 1), now);
+  return ComputeIndicators(conn, by, from, to, now);
+}
+
 Result<double> NumberField(const bj::object& body, const char* field) {
   auto it = body.find(field);
   if (it == body.end() || !it->value().is_number())
@@ -282,8 +299,8 @@ Result<Reply> Live(EventService& events) {
   SL_ASSIGN_OR_RETURN(auto closed_today, lease->QueryOne("SELECT COUNT(*) AS n FROM events WHERE closed_at >= ?",
                                                          {midnight}));
   const std::string year = FormatDateChina(now).substr(0, 4);
-  SL_ASSIGN_OR_RETURN(auto year_rows, ComputeIndicators(*lease, GroupBy::kTotal, *ParseIso8601(year + "-01-01"),
-                                                        now + 1, now));
+  SL_ASSIGN_OR_RETURN(auto year_rows, IndicatorsFor(*lease, GroupBy::kTotal, *ParseIso8601(year + "-01-01"),
+                                                    now + 1, now));
   out += "],\"today\":" + IndicatorRowJson(today.back()) + ",\"closed_today\":" +
          std::to_string(closed_today ? closed_today->i64("n") : 0) +
          ",\"open\":" + std::to_string(open ? open->i64("n") : 0) +
@@ -304,7 +321,7 @@ Result<net::Response> IndicatorsXlsx(EventService& events, net::Request& r) {
   std::vector<xlsx::Sheet> sheets;
   for (auto [by, name] : {std::pair{GroupBy::kTown, "按镇街 by town"}, {GroupBy::kDepartment, "按部门 by department"},
                           {GroupBy::kCategory, "按类别 by category"}}) {
-    SL_ASSIGN_OR_RETURN(auto rows, ComputeIndicators(*lease, by, period.first, period.second, now));
+    SL_ASSIGN_OR_RETURN(auto rows, IndicatorsFor(*lease, by, period.first, period.second, now));
     xlsx::Sheet sheet{name, headers, {}};
     for (const IndicatorRow& row : rows) {
       const IndicatorCounts& c = row.counts;
@@ -471,7 +488,7 @@ void RegisterEventRoutes(api::ApiRouter& api, EventService& events, RateLimiter&
              auto by = ParseGroupBy(r.query_param("by").value_or(""));
              if (!by) return Error::BadRequest("by must be town, department, category or total", "by");
              auto lease = events.db().Acquire();
-             SL_ASSIGN_OR_RETURN(auto rows, ComputeIndicators(*lease, *by, period.first, period.second, now));
+             SL_ASSIGN_OR_RETURN(auto rows, IndicatorsFor(*lease, *by, period.first, period.second, now));
              std::string out = "{\"from\":\"" + FormatIso8601China(period.first) + "\",\"to\":\"" +
                                FormatIso8601China(period.second) + "\",\"items\":[";
              for (size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + IndicatorRowJson(rows[i]);

@@ -8,6 +8,7 @@
 #include "common/geo.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "events/indicators.h"
 
 namespace sl::events {
 
@@ -350,6 +351,8 @@ Result<Collected> EventService::CollectLocked(const auth::Principal& who, const 
     out.id = rows.at(0).i64("id");
     out.code = EventCode(out.id);
     SL_TRY(tx.Execute("UPDATE events SET code = ? WHERE id = ?", {out.code, out.id}));
+    SL_ASSIGN_OR_RETURN(auto created_row, tx.QueryOne("SELECT * FROM events WHERE id = ?", {out.id}));
+    SL_TRY(ApplyRollup(tx, *created_row, +1));
     SL_TRY(tx.Execute("INSERT INTO event_steps (event_id, action, from_status, to_status, at_ms, actor_id, actor, "
                       "role, note, deadline, photos) VALUES (?, 'collect', '', 'collected', ?, ?, ?, ?, ?, ?, ?)",
                       {out.id, now, who.user_id, entry.actor, entry.role, e.source, file_deadline,
@@ -500,6 +503,9 @@ Result<State> EventService::Act(int64_t event_id, const auth::Principal& who, co
                         tx.Execute("UPDATE events SET " + set + " WHERE id = ? AND status = ?", params));
     if (changed != 1)
       return Error::Conflict("event " + code + " changed while this step was taken; reload it", "action");
+    SL_ASSIGN_OR_RETURN(auto after, tx.QueryOne("SELECT * FROM events WHERE id = ?", {event_id}));
+    SL_TRY(ApplyRollup(tx, *row, -1));
+    SL_TRY(ApplyRollup(tx, *after, +1));
     SL_TRY(tx.Execute("INSERT INTO event_steps (event_id, action, from_status, to_status, at_ms, actor_id, actor, "
                       "role, note, department_id, assignee_id, deadline, photos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                       "?, ?, ?, ?)",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 
 #include "common/json.h"
@@ -15,6 +16,115 @@ std::optional<GroupBy> ParseGroupBy(std::string_view text) {
   if (text == "department") return GroupBy::kDepartment;
   if (text == "category") return GroupBy::kCategory;
   return std::nullopt;
+}
+
+Status ApplyRollup(store::Connection& conn, const store::Row& e, int sign) {
+  auto flag = [](bool b) { return int64_t{b ? 1 : 0}; };
+  const bool from_public = e.str("source") == "public" || e.str("source") == "hotline";
+  const bool closed = !e.is_null("closed_at");
+  const int64_t s = sign;
+  store::Params p{e.str("month"), e.opt_i64("town_id").value_or(0), e.opt_i64("department_id").value_or(0),
+                  e.str("category_code"), s,
+                  s * flag(!e.is_null("filed_at")), s * flag(closed),
+                  s * flag(e.opt_i64("closed_on_time").value_or(0) == 1),
+                  s * flag(closed && e.i64("rework_count") > 0),
+                  s * flag(!e.is_null("handle_deadline") && !e.is_null("fed_back_at")),
+                  s * flag(e.opt_i64("handled_on_time").value_or(0) == 1),
+                  s * flag(from_public && e.str("status") != "collected"),
+                  s * flag(from_public && !e.is_null("filed_at"))};
+  SL_TRY(conn.Execute(
+      "INSERT INTO event_rollup (month, town_id, department_id, category_code, collected, should_close, closed, "
+      "closed_on_time, reworked, fed_back_dispatched, handled_on_time, public_decided, public_verified) VALUES "
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, town_id, department_id, category_code) DO UPDATE SET "
+      "collected = event_rollup.collected + excluded.collected, "
+      "should_close = event_rollup.should_close + excluded.should_close, "
+      "closed = event_rollup.closed + excluded.closed, "
+      "closed_on_time = event_rollup.closed_on_time + excluded.closed_on_time, "
+      "reworked = event_rollup.reworked + excluded.reworked, "
+      "fed_back_dispatched = event_rollup.fed_back_dispatched + excluded.fed_back_dispatched, "
+      "handled_on_time = event_rollup.handled_on_time + excluded.handled_on_time, "
+      "public_decided = event_rollup.public_decided + excluded.public_decided, "
+      "public_verified = event_rollup.public_verified + excluded.public_verified",
+      p));
+  return {};
+}
+
+Result<std::vector<IndicatorRow>> ComputeIndicatorsByMonth(store::Connection& conn, GroupBy by,
+                                                           const std::string& from_month, const std::string& to_month,
+                                                           int64_t now_ms) {
+  std::string key, join, name = "''";
+  switch (by) {
+    case GroupBy::kTotal: key = "''"; break;
+    case GroupBy::kTown: key = "r.town_id"; join = " LEFT JOIN towns g ON g.id = r.town_id"; break;
+    case GroupBy::kDepartment: key = "r.department_id"; join = " LEFT JOIN departments g ON g.id = r.department_id"; break;
+    case GroupBy::kCategory: key = "r.category_code"; join = " LEFT JOIN event_categories g ON g.code = r.category_code"; break;
+  }
+  if (by != GroupBy::kTotal) name = "MAX(g.name)";
+  const std::string group = by == GroupBy::kTotal ? "" : " GROUP BY " + key;
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT " + key + " AS k, " + name + " AS name, SUM(r.collected) AS collected, "
+                                            "SUM(r.should_close) AS should_close, SUM(r.closed) AS closed, "
+                                            "SUM(r.closed_on_time) AS closed_on_time, SUM(r.reworked) AS reworked, "
+                                            "SUM(r.fed_back_dispatched) AS fed_back, SUM(r.handled_on_time) AS "
+                                            "handled_on_time, SUM(r.public_decided) AS public_decided, "
+                                            "SUM(r.public_verified) AS public_verified FROM event_rollup r" + join +
+                                                " WHERE r.month >= ? AND r.month <= ?" + group,
+                                            {from_month, to_month}));
+  // The time-dependent parts come from the open events only.
+  const std::string ekey = by == GroupBy::kTotal ? "''" : by == GroupBy::kTown ? "COALESCE(town_id, 0)"
+                                                      : by == GroupBy::kDepartment ? "COALESCE(department_id, 0)"
+                                                                                   : "category_code";
+  SL_ASSIGN_OR_RETURN(auto live, conn.Query("SELECT " + ekey + " AS k, "
+                                            "SUM(CASE WHEN handle_deadline < ? AND fed_back_at IS NULL AND status IN "
+                                            "('dispatched', 'handling') THEN 1 ELSE 0 END) AS late_unhandled, "
+                                            "COUNT(*) AS open_n, SUM(CASE WHEN step_deadline < ? THEN 1 ELSE 0 END) AS "
+                                            "overdue_open FROM events WHERE status IN ('collected', 'filed', "
+                                            "'dispatched', 'handling', 'fed_back') AND month >= ? AND month <= ?" +
+                                                (by == GroupBy::kTotal ? "" : " GROUP BY " + ekey),
+                                            {now_ms, now_ms, from_month, to_month}));
+  std::map<std::string, IndicatorCounts> by_key;
+  std::map<std::string, std::string> names;
+  for (const store::Row& r : rows) {
+    if (r.is_null("collected")) continue;  // an aggregate over no rows
+    const std::string k = r.is_null("k") ? "" : r.str("k");
+    IndicatorCounts& c = by_key[k];
+    names[k] = r.str("name");
+    c.collected = r.i64("collected");
+    c.should_close = r.i64("should_close");
+    c.closed = r.i64("closed");
+    c.closed_on_time = r.i64("closed_on_time");
+    c.reworked = r.i64("reworked");
+    c.handle_due = r.i64("fed_back");
+    c.handled_on_time = r.i64("handled_on_time");
+    c.public_decided = r.i64("public_decided");
+    c.public_verified = r.i64("public_verified");
+  }
+  for (const store::Row& r : live) {
+    if (r.i64("open_n") == 0) continue;
+    IndicatorCounts& c = by_key[r.is_null("k") ? "" : r.str("k")];
+    c.handle_due += r.i64("late_unhandled");
+    c.open = r.i64("open_n");
+    c.overdue_open = r.i64("overdue_open");
+  }
+  std::vector<IndicatorRow> out;
+  IndicatorCounts total;
+  for (auto& [k, c] : by_key) {
+    for (auto [sum, part] : {std::pair{&total.collected, c.collected}, {&total.should_close, c.should_close},
+                             {&total.closed, c.closed}, {&total.closed_on_time, c.closed_on_time},
+                             {&total.reworked, c.reworked}, {&total.handle_due, c.handle_due},
+                             {&total.handled_on_time, c.handled_on_time}, {&total.public_decided, c.public_decided},
+                             {&total.public_verified, c.public_verified}, {&total.open, c.open},
+                             {&total.overdue_open, c.overdue_open}})
+      *sum += part;
+    if (by == GroupBy::kTotal) continue;
+    // Ids of "no town" / "not dispatched" are 0 in the rollup, NULL on events.
+    const bool none = k.empty() || k == "0";
+    out.push_back({none ? "" : k, none ? (by == GroupBy::kDepartment ? "(未派遣)" : "(未定位)") : names[k], c});
+  }
+  std::sort(out.begin(), out.end(), [](const IndicatorRow& a, const IndicatorRow& b) {
+    return a.key.empty() != b.key.empty() ? b.key.empty() : a.name < b.name;
+  });
+  out.push_back({"", "合计", total});
+  return out;
 }
 
 std::optional<double> Rate(int64_t numerator, int64_t denominator) {

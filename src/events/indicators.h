@@ -52,6 +52,19 @@ std::optional<GroupBy> ParseGroupBy(std::string_view text);
 Result<std::vector<IndicatorRow>> ComputeIndicators(store::Connection& conn, GroupBy by, int64_t from_ms,
                                                     int64_t to_ms, int64_t now_ms);
 
+// Adds (sign +1) or removes (sign -1) one event row's share of the
+// event_rollup counts; called in the transaction that changes the event, with
+// the row before (-1) and after (+1) the change.
+Status ApplyRollup(store::Connection& conn, const store::Row& event, int sign);
+
+// ComputeIndicators over whole months from the rollup (the time-dependent
+// counts — handling deadlines passed, open and overdue events — are read from
+// the few events still open). Same result as ComputeIndicators over
+// [first day of from_month, first day after to_month).
+Result<std::vector<IndicatorRow>> ComputeIndicatorsByMonth(store::Connection& conn, GroupBy by,
+                                                           const std::string& from_month, const std::string& to_month,
+                                                           int64_t now_ms);
+
 // A rate in percent with one decimal, or nullopt when the denominator is 0.
 std::optional<double> Rate(int64_t numerator, int64_t denominator);
 std::string IndicatorRowJson(const IndicatorRow& row);

@@ -2,6 +2,22 @@
 
 namespace sl::events {
 
+const char* const kRollupRebuildSql = R"SQL(
+DELETE FROM event_rollup;
+INSERT INTO event_rollup (month, town_id, department_id, category_code, collected, should_close, closed,
+  closed_on_time, reworked, fed_back_dispatched, handled_on_time, public_decided, public_verified)
+SELECT month, COALESCE(town_id, 0), COALESCE(department_id, 0), category_code, COUNT(*),
+  SUM(CASE WHEN filed_at IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN closed_on_time = 1 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN closed_at IS NOT NULL AND rework_count > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN handle_deadline IS NOT NULL AND fed_back_at IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN handled_on_time = 1 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN source IN ('public', 'hotline') AND status <> 'collected' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN source IN ('public', 'hotline') AND filed_at IS NOT NULL THEN 1 ELSE 0 END)
+FROM events GROUP BY month, COALESCE(town_id, 0), COALESCE(department_id, 0), category_code;
+)SQL";
+
 std::vector<store::Migration> Migrations() {
   return {
       {600, "events: categories, events, steps, photos", R"SQL(
@@ -127,6 +143,22 @@ CREATE INDEX events_month_category ON events(month, category_code);
 -- The screen's "closed today".
 CREATE INDEX events_closed ON events(closed_at);
 )SQL"},
+      // The time-independent counts of the indicators per creation month,
+      // town, department and category, kept in step with every change of an
+      // event in the same transaction (events/indicators.h), so indicators
+      // over whole months read a few thousand rows instead of every event.
+      {602, "events: monthly indicator rollup", std::string(R"SQL(
+CREATE TABLE event_rollup (
+  month TEXT NOT NULL,
+  town_id BIGINT NOT NULL,        -- 0: no town
+  department_id BIGINT NOT NULL,  -- 0: not dispatched
+  category_code TEXT NOT NULL,
+  collected BIGINT NOT NULL, should_close BIGINT NOT NULL, closed BIGINT NOT NULL, closed_on_time BIGINT NOT NULL,
+  reworked BIGINT NOT NULL, fed_back_dispatched BIGINT NOT NULL, handled_on_time BIGINT NOT NULL,
+  public_decided BIGINT NOT NULL, public_verified BIGINT NOT NULL,
+  PRIMARY KEY (month, town_id, department_id, category_code)
+);
+)SQL") + kRollupRebuildSql},
   };
 }
 

@@ -12,4 +12,8 @@ namespace sl::events {
 
 std::vector<store::Migration> Migrations();
 
+// Rebuilds event_rollup from the events table (used by migration 602 and after
+// the demo history is loaded). Plain SQL valid on both stores.
+extern const char* const kRollupRebuildSql;
+
 }  // namespace sl::events

@@ -201,6 +201,12 @@ TEST_F(EventsApiTest, IndicatorsMoveAndExport) {
   auto after = ParseJson(Get("/api/v1/events/indicators?by=total", "leader")->body).at("items").as_array().back();
   EXPECT_EQ(after.at("closed").as_int64(), before.at("closed").as_int64() + 1);
   EXPECT_EQ(after.at("public_verified").as_int64(), before.at("public_verified").as_int64() + 1);
+  // The default period (whole months, from the rollup) and a period that is
+  // not whole months (a scan of the events) agree.
+  auto scanned = ParseJson(Get("/api/v1/events/indicators?by=total&from=2026-01-01T00:00:01%2B08:00", "leader")->body)
+                     .at("items").as_array().back();
+  EXPECT_EQ(scanned.at("closed"), after.at("closed"));
+  EXPECT_EQ(scanned.at("collected"), after.at("collected"));
   auto by_town = Get("/api/v1/events/indicators?by=town", "supervisor");
   ASSERT_EQ(by_town->status, 200);
   EXPECT_EQ(ParseJson(by_town->body).at("items").at(0).at("name"), "梧桐街道");
