@@ -1,5 +1,9 @@
 #include "events/blob_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -40,19 +44,32 @@ Result<std::string> FileBlobStore::Put(std::string_view bytes) {
   if (ec) return Error::Internal("cannot create the blob directory: " + ec.message());
   std::random_device rd;
   const std::string tmp = path + ".tmp" + std::to_string(rd());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      fs::remove(tmp, ec);
-      return Error::Internal("cannot write blob " + sha);
-    }
+  // Written and fsynced before the rename, then the directory fsynced, so a
+  // blob that exists after a crash is whole (an event may already name it).
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Error::Internal("cannot write blob " + sha);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool ok = done == bytes.size() && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) {
+    fs::remove(tmp, ec);
+    return Error::Internal("cannot write blob " + sha);
   }
   fs::rename(tmp, path, ec);
   if (ec) {
     fs::remove(tmp, ec);
     return Error::Internal("cannot store blob " + sha);
+  }
+  const int dir = ::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
   }
   return sha;
 }

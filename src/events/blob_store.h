@@ -4,8 +4,9 @@
 // storing the same photo twice keeps one copy and a name can never point at
 // different content. FileBlobStore lays blobs out as
 // <root>/<first two hex digits>/<sha256>, written to a temporary file and
-// renamed into place so a reader never sees half a blob. MemoryBlobStore
-// serves a server started without a data directory (tests, `serve` with a
+// renamed into place (fsynced first) so a reader never sees half a blob;
+// content addressing lets other media stores share DATA/blobs safely.
+// MemoryBlobStore serves a server started without a data directory (tests, `serve` with a
 // PostgreSQL url and no data directory): its blobs live as long as the process.
 //
 // Thread-safe.

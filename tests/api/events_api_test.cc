@@ -12,7 +12,11 @@ const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(200, 
 class EventsApiTest : public ServerSuite {
  protected:
   static void SetUpTestSuite() {
-    StartServer();
+    // Bodies up to 8 MiB reach the routes, so the photo limit (5 MiB) is the
+    // one exercised, after the whole body has been read.
+    TestServerOptions options;
+    options.max_body_bytes = 8 * 1024 * 1024;
+    StartServer(options);
     for (const char* role : {"supervisor", "commander", "officer", "auxiliary", "leader", "partner"})
       tokens_[role] = server_->Login(role);
   }
