@@ -101,5 +101,8 @@ awk -v a="$RPS_auth_route" -v n="$RPS_nginx_static" 'BEGIN {printf "RATIO auth_r
 awk -v a="$RPS_healthz" -v n="$RPS_nginx_static" 'BEGIN {printf "RATIO healthz_vs_nginx_static %.3f\n", a / n}'
 echo "FIGURE rss_after_load_kib $(awk '/VmRSS/ {print $2}' /proc/$SL_PID/status)"
 
+echo "== Urban event routes over the demo history (sequential requests, p50/p95)"
+python3 bench/events_bench.py "http://127.0.0.1:$SL_PORT" bench-password-1 40
+
 # Field evidence: tus upload throughput against raw disk write (own server).
 scripts/bench-upload.sh "$BUILD"

@@ -25,6 +25,7 @@ export default defineConfig({
         console: page('console.html'),
         screen: page('screen.html'),
         field: page('field.html'),
+        report: page('report.html'),
       },
       output: {
         codeSplitting: {

@@ -10,6 +10,8 @@
 #include "auth/auth_routes.h"
 #include "evidence/evidence_routes.h"
 #include "cases/case_routes.h"
+#include "common/working_calendar.h"
+#include "events/event_routes.h"
 #include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
@@ -74,6 +76,18 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   app->cases_ = std::make_unique<cases::CaseService>(*app->db_, app->bus_, clock, app->calendar_,
                                                      app->options_.cases);
   cases::RegisterCaseRoutes(api, *app->db_, *app->cases_);
+  // Urban events: photos under DATA/blobs (in memory without a data directory).
+  if (app->options_.data_dir.empty()) {
+    app->event_blobs_ = std::make_unique<events::MemoryBlobStore>();
+  } else {
+    app->event_blobs_ = std::make_unique<events::FileBlobStore>(app->options_.data_dir + "/blobs");
+  }
+  app->events_ = std::make_unique<events::EventService>(*app->db_, app->bus_, clock, app->calendar_,
+                                                        *app->event_blobs_);
+  app->events_->SubscribeIntake();
+  app->public_limiter_ = std::make_unique<events::RateLimiter>(clock);
+  events::RegisterEventRoutes(api, *app->events_, *app->public_limiter_);
+  events::RegisterOpen311Routes(api, *app->events_, *app->public_limiter_);
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
   app->options_.evidence.data_dir = app->options_.data_dir;
   app->evidence_ = std::make_unique<evidence::EvidenceService>(*app->db_, app->bus_, clock, app->ledger_.get(),
@@ -94,6 +108,7 @@ Application::~Application() = default;
 
 Status Application::Listen() {
   if (terminals_) SL_TRY(terminals_->Start());
+  events_->StartDeadlineWatch();
   return server_->Listen();
 }
 uint16_t Application::port() const { return server_->port(); }

@@ -16,6 +16,9 @@
 #include "common/result.h"
 #include "evidence/evidence_service.h"
 #include "common/working_calendar.h"
+#include "events/blob_store.h"
+#include "events/event_service.h"
+#include "events/rate_limiter.h"
 #include "fleet/fleet_service.h"
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
@@ -67,6 +70,7 @@ class Application {
   // The working-day calendar of every statutory clock: the built-in China
   // calendar plus DATA/calendar.txt when present.
   const WorkingCalendar& calendar() const { return calendar_; }
+  events::EventService& events() { return *events_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -84,6 +88,10 @@ class Application {
   std::unique_ptr<evidence::EvidenceService> evidence_;
   WorkingCalendar calendar_;
   std::unique_ptr<cases::CaseService> cases_;  // after calendar_: uses it
+  // Urban events: photos, the service (bus subscriber, deadline watch) and the public rate limit.
+  std::unique_ptr<events::BlobStore> event_blobs_;
+  std::unique_ptr<events::EventService> events_;
+  std::unique_ptr<events::RateLimiter> public_limiter_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

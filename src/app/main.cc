@@ -27,6 +27,8 @@
 #include "cases/demo_cases.h"
 #include "demo/demo_city.h"
 #include "fleet/demo_fleet.h"
+#include "events/demo_events.h"
+#include "common/working_calendar.h"
 #include "fleet/simulator.h"
 #include "ledger/bundle_command.h"
 #include "ledger/verify_command.h"
@@ -142,6 +144,14 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count
               cases->cases, cases->general, cases->open, cases->overdue, cases->steps, cases->seconds);
   std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
               trucks->vehicles, trucks->permits);
+  // Urban events since 2022 through the seven steps.
+  sl::events::DemoEventOptions event_options;
+  event_options.seed = seed;
+  auto events = sl::events::LoadDemoEvents(**db, event_options, sl::SystemClock::Instance().NowMs(),
+                                           sl::WorkingCalendar::China());
+  if (!events.ok()) return Fail(events.error().message);
+  std::printf("sightline demo: %d urban events since 2022 (%d steps; %d open, %d of them overdue) in %.2f s\n",
+              events->events, events->steps, events->open, events->overdue_open, events->seconds);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,

@@ -67,6 +67,14 @@ const std::vector<PolicyRow> kPolicy = {
     {"cases.write", {R::kOfficer, R::kLegalReviewer, R::kLeader}},
     {"cases.assist", {R::kOfficer, R::kAuxiliary}},
     {"cases.stats", {R::kAdmin, R::kCommander, R::kOfficer, R::kLegalReviewer, R::kLeader, R::kSupervisor}},
+    // Urban events (seven steps). Which step each role may take is decided by
+    // events/rules.h; "events.step" only lets the roles that take some step in.
+    {"events.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLeader, R::kSupervisor}},
+    {"events.collect", {R::kCommander, R::kOfficer, R::kAuxiliary, R::kSupervisor}},
+    {"events.step", {R::kCommander, R::kOfficer, R::kAuxiliary, R::kLeader, R::kSupervisor}},
+    {"events.stats", {R::kAdmin, R::kCommander, R::kLeader, R::kSupervisor}},
+    {"events.import", {R::kAdmin, R::kSupervisor}},
+    {"events.configure", {R::kAdmin}},
 };
 
 }  // namespace

@@ -50,6 +50,9 @@ const READERS = {
   'fleet.alarm': ['admin', 'commander', 'officer'],
   'cases.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
   'cases.stats': ['admin', 'commander', 'officer', 'legal_reviewer', 'leader', 'supervisor'],
+  // Urban events
+  'events.read': ['admin', 'commander', 'officer', 'auxiliary', 'leader', 'supervisor'],
+  'events.stats': ['admin', 'commander', 'leader', 'supervisor'],
 };
 
 export function can(user, action) {
