@@ -415,6 +415,23 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
     EXPECT_EQ(track.at("type").as_string(), "FeatureCollection");
     EXPECT_EQ(track.at("features").as_array().size(), 5u);
   }
+  // The urban-event loop takes the escalation in once, however often it is
+  // escalated: one collected event that cites the alarm and its track.
+  {
+    const std::string list = "/api/v1/events?source=fleet";
+    boost::json::array events;
+    for (int i = 0; i < 100; ++i) {  // intake is filed on the event service's worker
+      events = Get(list, commander).at("items").as_array();
+      if (!events.empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(events.size(), 1u) << boost::json::serialize(events);
+    const auto& ev = events[0].as_object();
+    EXPECT_EQ(ev.at("source_ref").as_string(), "fleet-alarm:" + std::to_string(dumping));
+    EXPECT_EQ(ev.at("category").as_string(), "construction_waste");
+    EXPECT_EQ(ev.at("media_url").as_string(), intakes[0].evidence_url);
+    EXPECT_EQ(ev.at("status").as_string(), "collected");
+  }
 
   // Acknowledged alarms leave the open list.
   auto acked = Send("POST", "/api/v1/fleet/alarms/" + std::to_string(overspeed) + "/acknowledge", commander, "", 200);
