@@ -307,7 +307,7 @@ Result<int64_t> EvidenceService::Complete(const UploadInfo& info) {
   const std::string part = uploads_.PartPath(info.id);
   std::error_code ec;
   if (fs::exists(part, ec)) {
-    SL_ASSIGN_OR_RETURN(std::string hash, HashFile(part));
+    SL_ASSIGN_OR_RETURN(std::string hash, uploads_.PartDigest(info.id));
     if (hash != m.sha256) {
       SL_TRY(uploads_.Remove(info.id));
       return Error::BadRequest("the uploaded content hashes to " + hash + ", not to the capture hash " + m.sha256 +

@@ -1,7 +1,8 @@
 // EvidenceService: field evidence from a tus upload to a sealed item.
 //
 // An upload (UploadStore) that reaches its Upload-Length is completed:
-//   1. the part is re-hashed (streaming SHA-256); content that does not hash
+//   1. the part's SHA-256 is taken (kept running as chunks arrive, see
+//      UploadStore; recomputed from the part after a restart); content that does not hash
 //      to the capture hash from Upload-Metadata is refused and deleted;
 //   2. it moves into the content-addressed BlobStore (deduplicated);
 //   3. a photo's EXIF time and GPS are read and compared with the capture
