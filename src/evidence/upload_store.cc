@@ -264,11 +264,21 @@ Result<uint64_t> UploadStore::Append(const std::string& id, uint64_t offset, std
     return Error::TooLarge("the chunk of " + std::to_string(data.size()) + " bytes at offset " +
                            std::to_string(current) + " goes past Upload-Length " + std::to_string(length));
   if (data.empty()) return current;
+  // The running hash must stand at `current` (recomputed after a restart).
+  // It advances piece by piece below and is only trusted again once the
+  // whole chunk is durable.
+  auto running = HashAt(id, current);
   int fd = ::open(PartPath(id).c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Error::Internal("cannot open the part of upload " + id + ": " + std::strerror(errno));
+  // Written in pieces, each handed to the disk (sync_file_range) as soon as
+  // it is in the page cache, so the device writes piece k while piece k+1 is
+  // copied and hashed; the fdatasync at the end is still what makes the
+  // chunk durable before its offset is acknowledged.
+  constexpr size_t kPiece = 1 << 20;
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(current + done));
+    const size_t want = std::min(kPiece, data.size() - done);
+    ssize_t n = ::pwrite(fd, data.data() + done, want, static_cast<off_t>(current + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const std::string why = std::strerror(errno);
@@ -276,20 +286,18 @@ Result<uint64_t> UploadStore::Append(const std::string& id, uint64_t offset, std
       if (::ftruncate(fd, static_cast<off_t>(current)) != 0) {
       }
       ::close(fd);
+      if (running.ok()) (*running)->offset = UINT64_MAX;  // out of step: recomputed when needed
       return Error::Internal("cannot write upload " + id + ": " + why);
     }
+    // Only a hint to start writeback; errors surface in fdatasync.
+    ::sync_file_range(fd, static_cast<off_t>(current + done), n, SYNC_FILE_RANGE_WRITE);
+    if (running.ok()) EVP_DigestUpdate((*running)->ctx, data.data() + done, static_cast<size_t>(n));
     done += static_cast<size_t>(n);
   }
   Status synced = SyncFd(fd, "upload " + id);
   ::close(fd);
+  if (running.ok()) (*running)->offset = synced.ok() ? current + data.size() : UINT64_MAX;
   SL_TRY(synced);
-  // Advance the running hash over what is now durable. A failure here loses
-  // nothing: the hash is recomputed from the part when it is needed.
-  auto running = HashAt(id, current);
-  if (running.ok()) {
-    EVP_DigestUpdate((*running)->ctx, data.data(), data.size());
-    (*running)->offset = current + data.size();
-  }
   return current + data.size();
 }
 
