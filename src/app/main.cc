@@ -25,6 +25,7 @@
 #include "api/schema.h"
 #include "auth/roles.h"
 #include "demo/demo_city.h"
+#include "evidence/demo_evidence.h"
 #include "fleet/demo_fleet.h"
 #include "fleet/simulator.h"
 #include "ledger/bundle_command.h"
@@ -130,6 +131,16 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects) {
   if (!trucks.ok()) return Fail(trucks.error().message);
   std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
               trucks->vehicles, trucks->permits);
+  // Field evidence: sealed items with small real media, linked to demo cases.
+  sl::evidence::DemoEvidenceOptions evidence_demo;
+  evidence_demo.seed = seed;
+  auto evidence = sl::evidence::GenerateDemoEvidence(**db, flags.data, options->ledger_origin, options->evidence,
+                                                     evidence_demo, sl::SystemClock::Instance());
+  if (!evidence.ok()) return Fail(evidence.error().message);
+  std::printf("sightline demo: %d evidence items sealed in the log (%d photos, %d with EXIF flags, %d scans, %d "
+              "records, %d audio, %d signatures, %d tracks) in %.2f s\n",
+              evidence->items, evidence->photos, evidence->flagged, evidence->scans, evidence->records,
+              evidence->audio, evidence->signatures, evidence->tracks, evidence->seconds);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,
