@@ -11,7 +11,10 @@
 # The disk is shared with whatever else the machine does, so anchor and upload
 # alternate RUNS times and the medians are compared.
 # Prints FIGURE lines and `RATIO evidence_upload_vs_disk_write <upload/dd>`.
-#   scripts/bench-upload.sh [BUILD]    (SIGHTLINE_BENCH_UPLOAD_MB, ..._RUNS, ..._PORT)
+# With SIGHTLINE_BENCH_UPLOAD_BASELINE=OTHER_BUILD, each run also uploads
+# through OTHER_BUILD's server (same port, one server at a time), so a change
+# is compared with its baseline in the same run on the same disk.
+#   scripts/bench-upload.sh [BUILD]    (SIGHTLINE_BENCH_UPLOAD_MB, ..._RUNS, ..._PORT, ..._BASELINE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -38,13 +41,23 @@ SIZE=$(stat -c %s "$WORK/media.bin")
 sync
 
 export SIGHTLINE_DEMO_PASSWORD=bench-password-1
-"$BUILD/sightline" demo --data "$WORK/data" --seed 1 >/dev/null
-"$BUILD/sightline" serve --data "$WORK/data" --http "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-SL_PID=$!
-until curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do sleep 0.01; done
+BASELINE=${SIGHTLINE_BENCH_UPLOAD_BASELINE:-}
 BASE="http://127.0.0.1:$PORT"
-TOKEN=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"officer","password":"bench-password-1"}' \
-  "$BASE/api/v1/auth/login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+TOKEN=""
+# start_server BUILD DATA: serves DATA (made by BUILD's demo the first time)
+# and logs the officer in.
+start_server() {
+  [ -d "$2" ] || "$1/sightline" demo --data "$2" --seed 1 >/dev/null
+  "$1/sightline" serve --data "$2" --http "127.0.0.1:$PORT" >>"$WORK/server.log" 2>&1 &
+  SL_PID=$!
+  until curl -fsS "$BASE/readyz" >/dev/null 2>&1; do sleep 0.01; done
+  TOKEN=$(curl -fsS -H 'Content-Type: application/json' -d '{"username":"officer","password":"bench-password-1"}' \
+    "$BASE/api/v1/auth/login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+}
+stop_server() {
+  kill "$SL_PID" && wait "$SL_PID" 2>/dev/null || true
+  SL_PID=""
+}
 b64() { printf '%s' "$1" | base64 -w0; }
 META="filename $(b64 bench.mp4),sha256 $(b64 "$SHA"),mode $(b64 bodycam),captured_at $(b64 2026-11-28T10:00:00+08:00)"
 META="$META,lon $(b64 120.49),lat $(b64 30.63),accuracy $(b64 10),device $(b64 bench)"
@@ -91,10 +104,20 @@ upload() {
 
 : >"$WORK/disk"
 : >"$WORK/up"
+: >"$WORK/up-baseline"
 for run in $(seq 1 "$RUNS"); do
   disk_write >>"$WORK/disk"
+  start_server "$BUILD" "$WORK/data"
   upload >>"$WORK/up"
-  echo "run $run: disk $(tail -n1 "$WORK/disk") MiB/s (fdatasync, dsync), upload $(tail -n1 "$WORK/up") MiB/s"
+  stop_server
+  line="run $run: disk $(tail -n1 "$WORK/disk") MiB/s (fdatasync, dsync), upload $(tail -n1 "$WORK/up") MiB/s"
+  if [ -n "$BASELINE" ]; then
+    start_server "$BASELINE" "$WORK/data-baseline"
+    upload >>"$WORK/up-baseline"
+    stop_server
+    line="$line, baseline upload $(tail -n1 "$WORK/up-baseline") MiB/s"
+  fi
+  echo "$line"
 done
 DD_MBS=$(awk '{ print $1 }' "$WORK/disk" | median)
 DSYNC_MBS=$(awk '{ print $2 }' "$WORK/disk" | median)
@@ -105,3 +128,8 @@ echo "FIGURE evidence_upload_mib_s $UP_MBS ($RUNS runs of $MB MiB in 4 MiB chunk
 # The anchor is the faster of the two raw writes (whichever this disk does better).
 ANCHOR=$(awk -v a="$DD_MBS" -v b="$DSYNC_MBS" 'BEGIN { print (a > b ? a : b) }')
 echo "RATIO evidence_upload_vs_disk_write $(awk -v u="$UP_MBS" -v d="$ANCHOR" 'BEGIN { printf "%.3f", u / d }')"
+if [ -n "$BASELINE" ]; then
+  BASE_MBS=$(median <"$WORK/up-baseline")
+  echo "FIGURE evidence_upload_baseline_mib_s $BASE_MBS ($BASELINE, same runs)"
+  echo "RATIO evidence_upload_baseline_vs_disk_write $(awk -v u="$BASE_MBS" -v d="$ANCHOR" 'BEGIN { printf "%.3f", u / d }')"
+fi

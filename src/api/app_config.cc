@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "evidence/evidence_config.h"
+
 namespace sl::api {
 
 namespace {
@@ -68,6 +70,8 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   if (max_failures) options.auth.max_failures = static_cast<int>(*max_failures);
   SL_ASSIGN_OR_RETURN(auto lockout, config.GetInt("auth.lockout_minutes"));
   if (lockout) options.auth.lockout_ms = *lockout * 60 * 1000;
+  // Evidence upload limits ([evidence], see evidence/evidence_config.h).
+  SL_TRY(evidence::EvidenceOptionsFromConfig(config, options.evidence));
   return options;
 }
 

@@ -13,6 +13,8 @@
 // terminals no vehicle record names), fleet.cover_signal (see
 // fleet::ParseCoverSignal, e.g. "io:3").
 // File only: ledger.origin (transparency log name, default sightline.local/ledger).
+// File only: evidence.max_upload_bytes, evidence.upload_expiry_hours,
+// evidence.max_bundle_bytes (see evidence/evidence_config.h).
 #pragma once
 
 #include <string>

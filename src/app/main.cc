@@ -26,6 +26,7 @@
 #include "auth/roles.h"
 #include "cases/demo_cases.h"
 #include "demo/demo_city.h"
+#include "evidence/demo_evidence.h"
 #include "fleet/demo_fleet.h"
 #include "events/demo_events.h"
 #include "common/working_calendar.h"
@@ -152,6 +153,16 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count
   if (!events.ok()) return Fail(events.error().message);
   std::printf("sightline demo: %d urban events since 2022 (%d steps; %d open, %d of them overdue) in %.2f s\n",
               events->events, events->steps, events->open, events->overdue_open, events->seconds);
+  // Field evidence: sealed items with small real media, linked to demo cases.
+  sl::evidence::DemoEvidenceOptions evidence_demo;
+  evidence_demo.seed = seed;
+  auto evidence = sl::evidence::GenerateDemoEvidence(**db, flags.data, options->ledger_origin, options->evidence,
+                                                     evidence_demo, sl::SystemClock::Instance());
+  if (!evidence.ok()) return Fail(evidence.error().message);
+  std::printf("sightline demo: %d evidence items sealed in the log (%d photos, %d with EXIF flags, %d scans, %d "
+              "records, %d audio, %d signatures, %d tracks) in %.2f s\n",
+              evidence->items, evidence->photos, evidence->flagged, evidence->scans, evidence->records,
+              evidence->audio, evidence->signatures, evidence->tracks, evidence->seconds);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,

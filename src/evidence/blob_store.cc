@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -87,6 +88,47 @@ Status BlobStore::Adopt(const std::string& file, const std::string& sha256) {
     return Error::Internal("cannot move " + file + " into the blob store: " + std::strerror(errno));
   SL_TRY(SyncDirectory(sub));
   return SyncDirectory(dir_);
+}
+
+Status BlobStore::PutMany(const std::vector<std::pair<std::string, std::string_view>>& blobs) {
+  auto sync_fs = [&]() -> Status {
+    int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Error::Internal("cannot open " + dir_ + ": " + std::strerror(errno));
+    const int rc = ::syncfs(fd);
+    ::close(fd);
+    if (rc != 0) return Error::Internal("syncfs " + dir_ + ": " + std::strerror(errno));
+    return {};
+  };
+  std::vector<std::string> fresh;
+  std::error_code ec;
+  for (const auto& [sha256, content] : blobs) {
+    if (sha256.size() != 64 || Exists(sha256)) continue;
+    if (std::find(fresh.begin(), fresh.end(), sha256) != fresh.end()) continue;  // twice in this batch
+    const std::string sub = dir_ + "/" + sha256.substr(0, 2);
+    fs::create_directories(sub, ec);
+    if (ec) return Error::Internal("cannot create " + sub + ": " + ec.message());
+    const std::string tmp = Path(sha256) + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return Error::Internal("cannot create " + tmp + ": " + std::strerror(errno));
+    size_t done = 0;
+    while (done < content.size()) {
+      ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fd);
+        return Error::Internal("cannot write " + tmp + ": " + std::strerror(errno));
+      }
+      done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    fresh.push_back(sha256);
+  }
+  if (fresh.empty()) return {};
+  SL_TRY(sync_fs());
+  for (const std::string& sha256 : fresh)
+    if (::rename((Path(sha256) + ".tmp").c_str(), Path(sha256).c_str()) != 0)
+      return Error::Internal("cannot move blob " + sha256 + " into place: " + std::strerror(errno));
+  return sync_fs();
 }
 
 }  // namespace sl::evidence

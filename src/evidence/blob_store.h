@@ -8,6 +8,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -28,6 +31,12 @@ class BlobStore {
   // Makes `file` (already verified to hash to `sha256`) the blob `sha256`:
   // renamed in when new, deleted when the blob is already there.
   Status Adopt(const std::string& file, const std::string& sha256);
+  // Stores many contents at once (bulk import), each already verified to
+  // hash to its name, with two file-system syncs in all instead of an fsync
+  // per file: every new content goes to a temp file, the file system is
+  // synced, then each is renamed into place and the file system synced
+  // again. A blob that exists is whole even if this is cut off.
+  Status PutMany(const std::vector<std::pair<std::string, std::string_view>>& blobs);
 
  private:
   std::string dir_;

@@ -18,6 +18,10 @@ namespace {
 
 constexpr const char* kTusVersion = "1.0.0";
 
+// Completing an upload (hash check, move into the blobs, sealing), reading a
+// large item and building a bundle can take seconds: worker pool.
+const api::RouteOptions kLongRunning{.long_running = true};
+
 std::string Quoted(const std::string& s) { return json::Serialize(bj::value(s)); }
 
 std::string OptIdJson(const store::Row& r, const char* column) {
@@ -148,7 +152,8 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             if (state->item_id) r.headers["Evidence-Item"] = std::to_string(*state->item_id);
             if (state->expires_ms) r.headers["Upload-Expires"] = HttpDate(state->expires_ms);
             return r;
-          });
+          },
+          kLongRunning);
 
   api.Raw("PATCH", "/api/v1/uploads/{id}", "evidence.capture",
           [s](net::Request& request, const Principal& who) -> Result<net::Response> {
@@ -166,7 +171,8 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             if (state->item_id) r.headers["Evidence-Item"] = std::to_string(*state->item_id);
             if (state->expires_ms) r.headers["Upload-Expires"] = HttpDate(state->expires_ms);
             return r;
-          });
+          },
+          kLongRunning);
 
   api.Raw("DELETE", "/api/v1/uploads/{id}", "evidence.capture",
           [s](net::Request& request, const Principal& who) -> Result<net::Response> {
@@ -233,7 +239,8 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             r.headers["Content-Security-Policy"] = "sandbox; default-src 'none'";
             r.headers["Content-Disposition"] = "attachment; filename=\"evidence-" + std::to_string(id) + "\"";
             return r;
-          });
+          },
+          kLongRunning);
 
   api.Json("POST", "/api/v1/evidence/items/{id}/transfer", "evidence.transfer",
            [s, dbp](net::Request& request, const Principal& who) -> Result<Reply> {
@@ -287,7 +294,8 @@ void RegisterEvidenceRoutes(api::ApiRouter& api, EvidenceService& service, store
             r.headers["Content-Disposition"] = "attachment; filename=\"" + name + ".tar\"";
             r.headers["Cache-Control"] = "private, no-store";
             return r;
-          });
+          },
+          kLongRunning);
 }
 
 }  // namespace sl::evidence

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
 
 #include "auth/audit.h"
+#include "common/crypto.h"
 #include "common/json.h"
 #include "common/time.h"
 #include "evidence/exif.h"
@@ -307,7 +309,7 @@ Result<int64_t> EvidenceService::Complete(const UploadInfo& info) {
   const std::string part = uploads_.PartPath(info.id);
   std::error_code ec;
   if (fs::exists(part, ec)) {
-    SL_ASSIGN_OR_RETURN(std::string hash, HashFile(part));
+    SL_ASSIGN_OR_RETURN(std::string hash, uploads_.PartDigest(info.id));
     if (hash != m.sha256) {
       SL_TRY(uploads_.Remove(info.id));
       return Error::BadRequest("the uploaded content hashes to " + hash + ", not to the capture hash " + m.sha256 +
@@ -319,43 +321,115 @@ Result<int64_t> EvidenceService::Complete(const UploadInfo& info) {
     return Error::Internal("upload " + info.id + " lost its content");
   }
 
-  std::optional<ExifFacts> exif;
-  std::string exif_error;
-  std::vector<std::string> flags;
-  if (m.mode == "photo") {
-    auto read = ReadExif(blobs_.Path(m.sha256));
-    if (read.ok()) {
-      exif = *read;
-      flags = ExifDisagreements(*exif, m.capture);
-    } else {
-      exif_error = read.error().message;
-    }
-  }
-  const std::string exif_json = ExifJson(exif, exif_error);
-  const int64_t now = clock_.NowMs();
-  const std::string manifest = ManifestJson(info, exif_json, flags, now);
+  auto pending = Begin(info);
+  if (!pending.ok()) return pending.error();
+  SL_TRY(SealManifest(**pending));
+  SL_ASSIGN_OR_RETURN(int64_t item_id, Finish(**pending));
+  SL_TRY(uploads_.Remove(info.id));
+  return item_id;
+}
 
+Result<std::vector<int64_t>> EvidenceService::Import(const std::vector<std::pair<UploadInfo, std::string>>& items) {
+  if (!available_) return Error::Unavailable("evidence needs the data directory and its transparency log");
+  std::vector<std::pair<std::string, std::string_view>> blobs;
+  for (const auto& [info, content] : items) {
+    if (content.size() != info.length)
+      return Error::BadRequest("item " + info.id + " has " + std::to_string(content.size()) + " bytes, not " +
+                                   std::to_string(info.length),
+                               "length");
+    const std::string hash = Sha256Hex(content);
+    if (hash != info.meta.sha256)
+      return Error::BadRequest("item " + info.id + " hashes to " + hash + ", not to its capture hash " +
+                                   info.meta.sha256,
+                               "sha256");
+    blobs.push_back({hash, content});
+  }
+  SL_TRY(blobs_.PutMany(blobs));
+  std::vector<PendingPtr> pending;
+  pending.reserve(items.size());
+  for (const auto& item : items) {
+    SL_ASSIGN_OR_RETURN(PendingPtr p, Begin(item.first));
+    pending.push_back(std::move(p));
+  }
+  for (auto& p : pending) SL_TRY(SealManifest(*p));
+  std::vector<int64_t> ids;
+  for (auto& p : pending) {
+    SL_ASSIGN_OR_RETURN(int64_t id, Finish(*p));
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+struct EvidenceService::Pending {
   struct Custody {
     std::string event;
     int64_t at;
     std::string detail;
     uint64_t index = 0;
   };
-  std::vector<Custody> trail = {
+  UploadInfo info;
+  std::string exif_json;
+  std::vector<std::string> flags;
+  int64_t now = 0;
+  std::string manifest;
+  std::vector<Custody> trail;
+  std::future<Result<uint64_t>> f_captured, f_uploaded, f_manifest, f_sealed;
+  uint64_t manifest_index = 0;
+};
+
+void EvidenceService::PendingDeleter::operator()(Pending* p) const { delete p; }
+
+Result<EvidenceService::PendingPtr> EvidenceService::Begin(const UploadInfo& info) {
+  const UploadMeta& m = info.meta;
+  PendingPtr p(new Pending);
+  p->info = info;
+  std::optional<ExifFacts> exif;
+  std::string exif_error;
+  if (m.mode == "photo") {
+    auto read = ReadExif(blobs_.Path(m.sha256));
+    if (read.ok()) {
+      exif = *read;
+      p->flags = ExifDisagreements(*exif, m.capture);
+    } else {
+      exif_error = read.error().message;
+    }
+  }
+  p->exif_json = ExifJson(exif, exif_error);
+  p->now = clock_.NowMs();
+  p->manifest = ManifestJson(info, p->exif_json, p->flags, p->now);
+  p->trail = {
       {"captured", m.capture.captured_at_ms, "device " + m.capture.device},
-      {"uploaded", now, std::to_string(info.length) + " bytes, re-hashed on receipt"},
+      {"uploaded", p->now, std::to_string(info.length) + " bytes, re-hashed on receipt"},
   };
-  auto f_captured = ledger_->Add(CustodyEntryJson(info.id, m.sha256, "captured", trail[0].at, info.username,
-                                                  info.role, trail[0].detail, std::nullopt));
-  auto f_uploaded = ledger_->Add(CustodyEntryJson(info.id, m.sha256, "uploaded", trail[1].at, info.username,
-                                                  info.role, trail[1].detail, std::nullopt));
-  auto f_manifest = ledger_->Add(manifest);
-  SL_ASSIGN_OR_RETURN(trail[0].index, f_captured.get());
-  SL_ASSIGN_OR_RETURN(trail[1].index, f_uploaded.get());
-  SL_ASSIGN_OR_RETURN(uint64_t manifest_index, f_manifest.get());
-  trail.push_back({"sealed", now, "manifest at log index " + std::to_string(manifest_index)});
-  SL_ASSIGN_OR_RETURN(trail[2].index, Seal(CustodyEntryJson(info.id, m.sha256, "sealed", now, "system", "system",
-                                                            trail[2].detail, manifest_index)));
+  p->f_captured = ledger_->Add(CustodyEntryJson(info.id, m.sha256, "captured", p->trail[0].at, info.username,
+                                                info.role, p->trail[0].detail, std::nullopt));
+  p->f_uploaded = ledger_->Add(CustodyEntryJson(info.id, m.sha256, "uploaded", p->trail[1].at, info.username,
+                                                info.role, p->trail[1].detail, std::nullopt));
+  p->f_manifest = ledger_->Add(p->manifest);
+  return p;
+}
+
+Status EvidenceService::SealManifest(Pending& p) {
+  const UploadMeta& m = p.info.meta;
+  SL_ASSIGN_OR_RETURN(p.trail[0].index, p.f_captured.get());
+  SL_ASSIGN_OR_RETURN(p.trail[1].index, p.f_uploaded.get());
+  SL_ASSIGN_OR_RETURN(p.manifest_index, p.f_manifest.get());
+  p.trail.push_back({"sealed", p.now, "manifest at log index " + std::to_string(p.manifest_index)});
+  p.f_sealed = ledger_->Add(
+      CustodyEntryJson(p.info.id, m.sha256, "sealed", p.now, "system", "system", p.trail[2].detail, p.manifest_index));
+  return {};
+}
+
+Result<int64_t> EvidenceService::Finish(Pending& p) {
+  const UploadInfo& info = p.info;
+  const UploadMeta& m = info.meta;
+  const auto& trail = p.trail;
+  const auto& flags = p.flags;
+  const auto& exif_json = p.exif_json;
+  const auto& manifest = p.manifest;
+  const int64_t now = p.now;
+  const uint64_t manifest_index = p.manifest_index;
+  SL_ASSIGN_OR_RETURN(p.trail[2].index, p.f_sealed.get());
   const std::string checkpoint = ledger_->log().SignedCheckpoint();
   const uint64_t checkpoint_size = ledger_->log().CurrentCheckpoint().size;
 
@@ -379,7 +453,7 @@ Result<int64_t> EvidenceService::Complete(const UploadInfo& info) {
                       JoinFlags(flags), manifest, static_cast<int64_t>(manifest_index),
                       static_cast<int64_t>(checkpoint_size), checkpoint, now}));
         item_id = rows.at(0).i64("id");
-        for (const Custody& c : trail) {
+        for (const auto& c : trail) {
           const bool system = c.event == "sealed";
           SL_TRY(tx.Execute("INSERT INTO evidence_custody (item_id, event, at_ms, actor_id, actor, detail, "
                             "ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -392,7 +466,6 @@ Result<int64_t> EvidenceService::Complete(const UploadInfo& info) {
         entry.detail = m.mode + " " + m.sha256.substr(0, 16) + " sealed at " + std::to_string(manifest_index);
         return {};
       }));
-  SL_TRY(uploads_.Remove(info.id));
   return item_id;
 }
 

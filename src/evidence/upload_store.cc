@@ -1,6 +1,7 @@
 #include "evidence/upload_store.h"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -181,6 +182,11 @@ Status SyncDirectory(const std::string& dir) {
   return {};
 }
 
+struct UploadStore::RunningHash {
+  uint64_t offset = 0;
+  EVP_MD_CTX* ctx = nullptr;
+};
+
 Status UploadStore::Init() {
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -258,11 +264,21 @@ Result<uint64_t> UploadStore::Append(const std::string& id, uint64_t offset, std
     return Error::TooLarge("the chunk of " + std::to_string(data.size()) + " bytes at offset " +
                            std::to_string(current) + " goes past Upload-Length " + std::to_string(length));
   if (data.empty()) return current;
+  // The running hash must stand at `current` (recomputed after a restart).
+  // It advances piece by piece below and is only trusted again once the
+  // whole chunk is durable.
+  auto running = HashAt(id, current);
   int fd = ::open(PartPath(id).c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Error::Internal("cannot open the part of upload " + id + ": " + std::strerror(errno));
+  // Written in pieces, each handed to the disk (sync_file_range) as soon as
+  // it is in the page cache, so the device writes piece k while piece k+1 is
+  // copied and hashed; the fdatasync at the end is still what makes the
+  // chunk durable before its offset is acknowledged.
+  constexpr size_t kPiece = 1 << 20;
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(current + done));
+    const size_t want = std::min(kPiece, data.size() - done);
+    ssize_t n = ::pwrite(fd, data.data() + done, want, static_cast<off_t>(current + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const std::string why = std::strerror(errno);
@@ -270,17 +286,84 @@ Result<uint64_t> UploadStore::Append(const std::string& id, uint64_t offset, std
       if (::ftruncate(fd, static_cast<off_t>(current)) != 0) {
       }
       ::close(fd);
+      if (running.ok()) (*running)->offset = UINT64_MAX;  // out of step: recomputed when needed
       return Error::Internal("cannot write upload " + id + ": " + why);
     }
+    // Only a hint to start writeback; errors surface in fdatasync.
+    ::sync_file_range(fd, static_cast<off_t>(current + done), n, SYNC_FILE_RANGE_WRITE);
+    if (running.ok()) EVP_DigestUpdate((*running)->ctx, data.data() + done, static_cast<size_t>(n));
     done += static_cast<size_t>(n);
   }
   Status synced = SyncFd(fd, "upload " + id);
   ::close(fd);
+  if (running.ok()) (*running)->offset = synced.ok() ? current + data.size() : UINT64_MAX;
   SL_TRY(synced);
   return current + data.size();
 }
 
+void UploadStore::RunningHashDeleter::operator()(RunningHash* h) const {
+  if (h) EVP_MD_CTX_free(h->ctx);
+  delete h;
+}
+
+Result<UploadStore::RunningHash*> UploadStore::HashAt(const std::string& id, uint64_t size) {
+  RunningHash* h = nullptr;
+  {
+    std::lock_guard lock(hashes_mutex_);
+    auto& slot = hashes_[id];
+    if (!slot) {
+      slot.reset(new RunningHash);
+      slot->ctx = EVP_MD_CTX_new();
+      if (!slot->ctx || EVP_DigestInit_ex(slot->ctx, EVP_sha256(), nullptr) != 1) {
+        hashes_.erase(id);
+        return Error::Internal("cannot start SHA-256");
+      }
+    } else if (slot->offset == size) {
+      return slot.get();
+    } else {
+      EVP_DigestInit_ex(slot->ctx, EVP_sha256(), nullptr);
+      slot->offset = 0;
+    }
+    h = slot.get();
+  }
+  if (size == 0) return h;
+  // Not in memory (a restart) or out of step: hash what is on disk.
+  int fd = ::open(PartPath(id).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error::Internal("cannot open the part of upload " + id + ": " + std::strerror(errno));
+  std::vector<char> buf(1 << 20);
+  uint64_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, buf.data(), static_cast<size_t>(std::min<uint64_t>(buf.size(), size - done)),
+                        static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return Error::Internal("cannot read the part of upload " + id);
+    }
+    EVP_DigestUpdate(h->ctx, buf.data(), static_cast<size_t>(n));
+    done += static_cast<uint64_t>(n);
+  }
+  ::close(fd);
+  h->offset = size;
+  return h;
+}
+
+Result<std::string> UploadStore::PartDigest(const std::string& id) {
+  SL_ASSIGN_OR_RETURN(uint64_t size, Offset(id));
+  SL_ASSIGN_OR_RETURN(RunningHash * h, HashAt(id, size));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> copy(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char digest[32];
+  unsigned int len = 0;
+  if (!copy || EVP_MD_CTX_copy_ex(copy.get(), h->ctx) != 1 || EVP_DigestFinal_ex(copy.get(), digest, &len) != 1)
+    return Error::Internal("cannot finish SHA-256");
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
+}
+
 Status UploadStore::Remove(const std::string& id) {
+  {
+    std::lock_guard lock(hashes_mutex_);
+    hashes_.erase(id);
+  }
   std::error_code ec;
   fs::remove(InfoPath(id), ec);
   fs::remove(PartPath(id), ec);

@@ -12,6 +12,12 @@
 //               own bytes at those offsets, and the re-hash at completion
 //               refuses anything that is not the captured content.)
 //
+// The SHA-256 of the part is kept up to date as chunks arrive (in memory,
+// advanced after each durable append), so completing a multi-gigabyte upload
+// does not read it back. The running hash is never trusted beyond what is on
+// disk: it is used only while it covers exactly the part's current size, and
+// after a restart (or anything unexpected) it is recomputed from the part.
+//
 // Upload ids are 32 lower-case hex digits from the system's secure random
 // source; a client cannot guess another uploader's id, and the service also
 // checks the uploader on every request.
@@ -95,6 +101,9 @@ class UploadStore {
   // offset, kTooLarge when it would pass `length`. Durable (fdatasync) before
   // it returns the new offset.
   Result<uint64_t> Append(const std::string& id, uint64_t offset, std::string_view data, uint64_t length);
+  // SHA-256 (lower-case hex) of the part as it is on disk: from the running
+  // hash when it covers the whole part, else by reading the part.
+  Result<std::string> PartDigest(const std::string& id);
   // Removes the info and the part (either may already be gone).
   Status Remove(const std::string& id);
   // Ids with an info file.
@@ -108,9 +117,22 @@ class UploadStore {
   std::shared_ptr<std::mutex> Lock(const std::string& id);
 
  private:
+  // The running hash of an upload's part: the SHA-256 state over its first
+  // `offset` bytes. Used under the upload's Lock(id).
+  struct RunningHash;
+  struct RunningHashDeleter {
+    void operator()(RunningHash* h) const;
+  };
+  using RunningHashPtr = std::unique_ptr<RunningHash, RunningHashDeleter>;
+  // The running hash of `id` covering exactly `size` bytes, recomputed from
+  // the part when the one in memory does not.
+  Result<RunningHash*> HashAt(const std::string& id, uint64_t size);
+
   std::string dir_;
   std::mutex locks_mutex_;
   std::unordered_map<std::string, std::shared_ptr<std::mutex>> locks_;
+  std::mutex hashes_mutex_;
+  std::unordered_map<std::string, RunningHashPtr> hashes_;
 };
 
 // Writes `content` to `path` through a temp file, fsync and rename, then

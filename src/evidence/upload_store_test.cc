@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "common/crypto.h"
+#include "evidence/blob_store.h"
 #include "evidence/exif.h"
 #include "ledger/base64.h"
 #include "ledger/test_dir.h"
@@ -95,6 +99,41 @@ TEST(UploadStoreTest, OffsetsAreTheDurablePartAndRefusalsChangeNothing) {
   EXPECT_EQ(store.Load("../../etc/passwd").error().code, ErrorCode::kNotFound);
   ASSERT_TRUE(store.Remove(info.id).ok());
   EXPECT_EQ(store.Offset(info.id).error().code, ErrorCode::kNotFound);
+}
+
+// The running hash is what the part holds: across chunks, after a restart
+// (a new store knows nothing in memory), and when the part changed behind it.
+TEST(UploadStoreTest, PartDigestFollowsThePartOnDiskAcrossRestarts) {
+  ledger::TempDir dir;
+  UploadInfo info;
+  info.id = UploadStore::NewId();
+  info.length = 3 * 100000 + 7;
+  info.metadata = Valid();
+  std::string content;
+  for (uint64_t i = 0; i < info.length; ++i) content += static_cast<char>((i * 7919) % 251);
+  auto sha = [](std::string_view s) { return Sha256Hex(s); };
+  {
+    UploadStore store(dir.path() + "/uploads");
+    ASSERT_TRUE(store.Init().ok());
+    ASSERT_TRUE(store.Create(info).ok());
+    EXPECT_EQ(*store.PartDigest(info.id), sha(""));
+    EXPECT_EQ(*store.Append(info.id, 0, std::string_view(content).substr(0, 100000), info.length), 100000u);
+    EXPECT_EQ(*store.PartDigest(info.id), sha(content.substr(0, 100000)));
+    // A refused chunk does not move the hash.
+    EXPECT_FALSE(store.Append(info.id, 5, "x", info.length).ok());
+    EXPECT_EQ(*store.Append(info.id, 100000, std::string_view(content).substr(100000, 100000), info.length), 200000u);
+  }
+  {
+    UploadStore store(dir.path() + "/uploads");  // after a restart
+    ASSERT_TRUE(store.Init().ok());
+    EXPECT_EQ(*store.Append(info.id, 200000, std::string_view(content).substr(200000), info.length), info.length);
+    EXPECT_EQ(*store.PartDigest(info.id), sha(content));
+    EXPECT_EQ(*store.PartDigest(info.id), *HashFile(store.PartPath(info.id)));
+    // Bytes the store did not write (a torn write kept by the file system) are
+    // counted, because the digest follows the part's size.
+    std::ofstream(store.PartPath(info.id), std::ios::binary | std::ios::app) << "extra";
+    EXPECT_EQ(*store.PartDigest(info.id), sha(content + "extra"));
+  }
 }
 
 TEST(ExifRulesTest, OneRowPerRule) {

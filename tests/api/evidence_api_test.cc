@@ -241,7 +241,9 @@ TEST_F(EvidenceApiTest, RefusalsAreClearAndLoseNothing) {
     auto r = row.call();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, row.status) << r->body;
-    if (!row.field.empty()) EXPECT_EQ(ErrorFieldOf(r), row.field);
+    if (!row.field.empty()) {
+      EXPECT_EQ(ErrorFieldOf(r), row.field);
+    }
   }
   // None of that moved the upload.
   auto head = c->Head(path, Tus(officer_));
