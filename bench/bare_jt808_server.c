@@ -2,12 +2,15 @@
  * that does nothing but answer each frame as the protocol requires (0x8100
  * with a fixed auth code to a registration, 0x8001 "ok" to everything else).
  * No validation, no storage, no rules. scripts/bench-jt808.sh drives it with
- * the same simulator as Sightline, in the same run.
- *   bare_jt808_server PORT
+ * the same simulator as Sightline, in the same run, with as many threads as
+ * Sightline's terminal listener uses (each thread its own SO_REUSEPORT
+ * listener and epoll set), so both sides get the same cores.
+ *   bare_jt808_server PORT [THREADS=1]
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +61,7 @@ static size_t answer(const uint8_t *p, size_t n, uint8_t *out) {
 }
 
 static void on_data(int fd, const uint8_t *data, ssize_t n) {
-  static uint8_t out[BUF * 2];
+  static _Thread_local uint8_t out[BUF * 2];
   size_t o = 0;
   for (ssize_t i = 0; i < n; ++i) {
     uint8_t b = data[i];
@@ -80,19 +83,23 @@ static void on_data(int fd, const uint8_t *data, ssize_t n) {
   if (o) (void)!write(fd, out, o);
 }
 
-int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: %s PORT\n", argv[0]); return 2; }
-  struct rlimit lim;
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) { lim.rlim_cur = lim.rlim_max; setrlimit(RLIMIT_NOFILE, &lim); }
+static int port;
+
+/* One event loop: its own listener (SO_REUSEPORT spreads connections over the
+ * threads) and epoll set; a connection stays on the thread that accepted it,
+ * so the per-fd buffers are never shared. */
+static void *serve(void *arg) {
+  (void)arg;
   int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
   setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt(ls, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   struct sockaddr_in a = {0};
-  a.sin_family = AF_INET; a.sin_port = htons((uint16_t)atoi(argv[1])); a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 4096)) { perror("listen"); return 1; }
+  a.sin_family = AF_INET; a.sin_port = htons((uint16_t)port); a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 4096)) { perror("listen"); exit(1); }
   int ep = epoll_create1(0);
   struct epoll_event ev = {.events = EPOLLIN, .data.fd = ls}, evs[1024];
   epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev);
-  static uint8_t buf[BUF];
+  static _Thread_local uint8_t buf[BUF];
   for (;;) {
     int n = epoll_wait(ep, evs, 1024, -1);
     for (int i = 0; i < n; ++i) {
@@ -114,4 +121,17 @@ int main(int argc, char **argv) {
       on_data(fd, buf, r);
     }
   }
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) { fprintf(stderr, "usage: %s PORT [THREADS]\n", argv[0]); return 2; }
+  struct rlimit lim;
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) { lim.rlim_cur = lim.rlim_max; setrlimit(RLIMIT_NOFILE, &lim); }
+  port = atoi(argv[1]);
+  int threads = argc > 2 ? atoi(argv[2]) : 1;
+  if (threads < 1 || threads > 64) threads = 1;
+  pthread_t t[64];
+  for (int i = 1; i < threads; ++i) pthread_create(&t[i], NULL, serve, NULL);
+  serve(NULL);
+  return 0;
 }

@@ -104,3 +104,8 @@ echo "FIGURE rss_after_load_kib $(awk '/VmRSS/ {print $2}' /proc/$SL_PID/status)
 # Smart parking: ingest through Mosquitto (the analytics comparison with
 # SQLite ran above among the micro benchmarks).
 SIGHTLINE_BENCH_PARKING_ANALYTICS=0 scripts/bench-parking.sh "$BUILD"
+echo "== Urban event routes over the demo history (sequential requests, p50/p95)"
+python3 bench/events_bench.py "http://127.0.0.1:$SL_PORT" bench-password-1 40
+
+# Field evidence: tus upload throughput against raw disk write (own server).
+scripts/bench-upload.sh "$BUILD"

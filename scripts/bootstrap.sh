@@ -10,9 +10,11 @@ PACKAGES=(
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libargon2-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgeos-dev
+  libxlsxwriter-dev libqrencode-dev
   chromium fonts-wqy-microhei
   wrk nginx-light curl
-  libmosquitto-dev mosquitto mosquitto-clients libxlsxwriter-dev
+  libmosquitto-dev mosquitto mosquitto-clients
+  libexiv2-dev
 )
 
 missing=()

@@ -66,7 +66,10 @@ SIM_PID=$!
 "$BUILD/sightline" simulate parking --mqtt "mqtt://127.0.0.1:$MQTT_PORT" --demo-seed 7 --rate 50 --seconds 300 \
   >"$OUT/parking-simulator.log" 2>&1 &
 PARKING_PID=$!
+export SIGHTLINE_BUILD="$BUILD"  # the field test runs `sightline verify` on a downloaded bundle
 SIGHTLINE_TEST_TRUCKS=1 SIGHTLINE_TEST_PARKING=1 SIGHTLINE_URL="http://127.0.0.1:$HTTP_PORT" SIGHTLINE_TEST_OUTPUT="$OUT" node --test tests/browser/
+# Open311 GeoReport v2 checked by an independent client (Python standard library).
+python3 tests/open311_client.py "http://127.0.0.1:$HTTP_PORT"
 kill -TERM "$SIM_PID" 2>/dev/null || true
 wait "$SIM_PID" 2>/dev/null || true
 SIM_PID=""

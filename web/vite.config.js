@@ -25,6 +25,8 @@ export default defineConfig({
         console: page('console.html'),
         screen: page('screen.html'),
         parking: page('parking.html'),
+        field: page('field.html'),
+        report: page('report.html'),
       },
       output: {
         codeSplitting: {

@@ -64,7 +64,8 @@ void ApiRouter::Raw(const std::string& method, const std::string& pattern, const
                 auto result = handler(request, *principal);
                 if (!result.ok()) return ErrorResponse(result.error());
                 return std::move(result).value();
-              });
+              },
+              options.long_running ? net::Execution::kWorker : net::Execution::kInline);
 }
 
 void ApiRouter::Json(const std::string& method, const std::string& pattern, const std::string& action,

@@ -34,6 +34,10 @@ struct RouteOptions {
   // Accept the token as ?access_token=... too. Only for GET routes that a
   // browser opens without headers (EventSource); never for writes.
   bool token_in_query = false;
+  // Run on the server's worker pool instead of an I/O thread: for handlers
+  // that may take seconds (hashing and sealing a large upload, building a
+  // bundle), so they never stall other requests.
+  bool long_running = false;
 };
 
 // A short-lived helper: the routes it adds keep references to `router`'s

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "evidence/evidence_config.h"
+
 namespace sl::api {
 
 namespace {
@@ -17,6 +19,7 @@ constexpr EnvKey kEnvKeys[] = {
     {"SIGHTLINE_TLS_CERT", "server.tls_cert"}, {"SIGHTLINE_TLS_KEY", "server.tls_key"},
     {"SIGHTLINE_JT808", "fleet.jt808"},
     {"SIGHTLINE_MQTT", "parking.mqtt"},
+    {"SIGHTLINE_JT808_THREADS", "fleet.jt808_threads"},
 };
 
 }  // namespace
@@ -38,10 +41,18 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   options.server.listen = config.Get("server.http").value_or("127.0.0.1:8080");
   options.server.web_root = config.Get("server.web_root").value_or("");
   options.jt808_listen = config.Get("fleet.jt808").value_or("127.0.0.1:6808");
+  SL_ASSIGN_OR_RETURN(auto jt808_threads, config.GetInt("fleet.jt808_threads"));
+  if (jt808_threads) {
+    if (*jt808_threads < 1 || *jt808_threads > 64)
+      return Error::BadRequest("fleet.jt808_threads must be between 1 and 64", "fleet.jt808_threads");
+    options.jt808_threads = static_cast<int>(*jt808_threads);
+  }
   SL_ASSIGN_OR_RETURN(auto strict, config.GetBool("fleet.strict_registration"));
   options.fleet.strict_registration = strict.value_or(false);
   SL_ASSIGN_OR_RETURN(options.fleet.rules.cover,
                       fleet::ParseCoverSignal(config.Get("fleet.cover_signal").value_or(""), "fleet.cover_signal"));
+  SL_ASSIGN_OR_RETURN(options.fleet.rules.lift,
+                      fleet::ParseLiftSignal(config.Get("fleet.lift_signal").value_or(""), "fleet.lift_signal"));
   options.ledger_origin = config.Get("ledger.origin").value_or(options.ledger_origin);
   options.parking.mqtt_url = config.Get("parking.mqtt").value_or("");
   SL_ASSIGN_OR_RETURN(auto offline_minutes, config.GetInt("parking.offline_minutes"));
@@ -69,6 +80,8 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   if (max_failures) options.auth.max_failures = static_cast<int>(*max_failures);
   SL_ASSIGN_OR_RETURN(auto lockout, config.GetInt("auth.lockout_minutes"));
   if (lockout) options.auth.lockout_ms = *lockout * 60 * 1000;
+  // Evidence upload limits ([evidence], see evidence/evidence_config.h).
+  SL_TRY(evidence::EvidenceOptionsFromConfig(config, options.evidence));
   return options;
 }
 

@@ -17,6 +17,8 @@
 // File only: parking.offline_minutes (a sensor silent this long is offline,
 // default 120), parking.flood_limit (messages a minute from one sensor before
 // the rest are refused as a flood, default 30).
+// File only: evidence.max_upload_bytes, evidence.upload_expiry_hours,
+// evidence.max_bundle_bytes (see evidence/evidence_config.h).
 #pragma once
 
 #include <string>

@@ -1,11 +1,17 @@
 #include "api/application.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "api/api_router.h"
 #include "api/schema.h"
 #include "api/system_routes.h"
 #include "auth/auth_routes.h"
+#include "evidence/evidence_routes.h"
+#include "cases/case_routes.h"
+#include "common/working_calendar.h"
+#include "events/event_routes.h"
 #include "fleet/fleet_routes.h"
 #include "ledger/ledger_routes.h"
 #include "org/org_routes.h"
@@ -52,12 +58,46 @@ Result<std::unique_ptr<Application>> Application::Open(AppOptions options, const
   if (!app->options_.jt808_listen.empty()) {
     net::TcpServerOptions terminals;
     terminals.listen = app->options_.jt808_listen;
+    terminals.threads = app->options_.jt808_threads;
     app->terminals_ = std::make_unique<fleet::TerminalServer>(terminals, *app->fleet_, clock);
   }
   app->parking_ = std::make_unique<parking::ParkingService>(*app->db_, app->bus_, clock, app->options_.parking);
   SL_TRY(app->parking_->Start());
   parking::RegisterParkingRoutes(api, app->router_, *app->db_, app->bus_, clock, *app->parking_);
+  // Penalty cases run their statutory clocks on the working calendar; a
+  // deployment adds holidays and make-up days in DATA/calendar.txt.
+  app->calendar_ = WorkingCalendar::China();
+  if (!app->options_.data_dir.empty()) {
+    const std::string path = app->options_.data_dir + "/calendar.txt";
+    if (std::ifstream file(path); file) {
+      std::stringstream text;
+      text << file.rdbuf();
+      auto parsed = WorkingCalendar::Parse(text.str(), WorkingCalendar::China());
+      if (!parsed.ok()) return Error::BadRequest(path + ": " + parsed.error().message, "calendar");
+      app->calendar_ = std::move(parsed).value();
+    }
+  }
+  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, app->bus_, clock, app->calendar_,
+                                                     app->options_.cases);
+  cases::RegisterCaseRoutes(api, *app->db_, *app->cases_);
+  // Urban events: photos under DATA/blobs (in memory without a data directory).
+  if (app->options_.data_dir.empty()) {
+    app->event_blobs_ = std::make_unique<events::MemoryBlobStore>();
+  } else {
+    app->event_blobs_ = std::make_unique<events::FileBlobStore>(app->options_.data_dir + "/blobs");
+  }
+  app->events_ = std::make_unique<events::EventService>(*app->db_, app->bus_, clock, app->calendar_,
+                                                        *app->event_blobs_);
+  app->events_->SubscribeIntake();
+  app->public_limiter_ = std::make_unique<events::RateLimiter>(clock);
+  events::RegisterEventRoutes(api, *app->events_, *app->public_limiter_);
+  events::RegisterOpen311Routes(api, *app->events_, *app->public_limiter_);
   ledger::RegisterLedgerRoutes(app->router_, app->ledger_.get());
+  app->options_.evidence.data_dir = app->options_.data_dir;
+  app->evidence_ = std::make_unique<evidence::EvidenceService>(*app->db_, app->bus_, clock, app->ledger_.get(),
+                                                               app->options_.evidence);
+  SL_TRY(app->evidence_->Open());
+  evidence::RegisterEvidenceRoutes(api, *app->evidence_, *app->db_);
   Application* self = app.get();
   RegisterSystemRoutes(app->router_, api,
                        SystemDeps{*app->db_, app->bus_, clock,
@@ -75,6 +115,7 @@ Application::~Application() = default;
 
 Status Application::Listen() {
   if (terminals_) SL_TRY(terminals_->Start());
+  events_->StartDeadlineWatch();
   return server_->Listen();
 }
 uint16_t Application::port() const { return server_->port(); }

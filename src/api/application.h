@@ -10,9 +10,15 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "cases/case_service.h"
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "evidence/evidence_service.h"
+#include "common/working_calendar.h"
+#include "events/blob_store.h"
+#include "events/event_service.h"
+#include "events/rate_limiter.h"
 #include "fleet/fleet_service.h"
 #include "fleet/terminal_server.h"
 #include "ledger/ledger.h"
@@ -32,6 +38,7 @@ struct AppOptions {
   // JT/T 808 terminal server; empty: not started. `sightline serve` defaults
   // it to 127.0.0.1:6808 (--jt808, SIGHTLINE_JT808).
   std::string jt808_listen;
+  int jt808_threads = 2;      // fleet.jt808_threads: I/O threads of the terminal listener
   fleet::FleetOptions fleet;
   // Transparency log origin and key name (ledger.origin); it appears in every
   // checkpoint and in the partners' trust policies, so set it once per
@@ -39,6 +46,9 @@ struct AppOptions {
   std::string ledger_origin = "sightline.local/ledger";
   // Smart parking: the MQTT broker (parking.mqtt, --mqtt, SIGHTLINE_MQTT) and the ingest rules.
   parking::ParkingOptions parking;
+  // Field evidence (uploads and blobs under data_dir); data_dir is filled in.
+  evidence::EvidenceOptions evidence;
+  cases::CaseServiceOptions cases;
 };
 
 class Application {
@@ -59,6 +69,12 @@ class Application {
   ledger::Ledger* ledger() { return ledger_.get(); }  // null without a data directory
   fleet::FleetService& fleet() { return *fleet_; }
   parking::ParkingService& parking() { return *parking_; }
+  evidence::EvidenceService& evidence() { return *evidence_; }
+  cases::CaseService& cases() { return *cases_; }
+  // The working-day calendar of every statutory clock: the built-in China
+  // calendar plus DATA/calendar.txt when present.
+  const WorkingCalendar& calendar() const { return calendar_; }
+  events::EventService& events() { return *events_; }
   const net::Router& router() const { return router_; }
   const AppOptions& options() const { return options_; }
 
@@ -74,6 +90,13 @@ class Application {
   std::unique_ptr<fleet::FleetService> fleet_;
   std::unique_ptr<fleet::TerminalServer> terminals_;  // after fleet_: stopped before it goes
   std::unique_ptr<parking::ParkingService> parking_;
+  std::unique_ptr<evidence::EvidenceService> evidence_;
+  WorkingCalendar calendar_;
+  std::unique_ptr<cases::CaseService> cases_;  // after calendar_: uses it
+  // Urban events: photos, the service (bus subscriber, deadline watch) and the public rate limit.
+  std::unique_ptr<events::BlobStore> event_blobs_;
+  std::unique_ptr<events::EventService> events_;
+  std::unique_ptr<events::RateLimiter> public_limiter_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> server_;
 };

@@ -24,8 +24,12 @@
 #include "api/application.h"
 #include "api/schema.h"
 #include "auth/roles.h"
+#include "cases/demo_cases.h"
 #include "demo/demo_city.h"
+#include "evidence/demo_evidence.h"
 #include "fleet/demo_fleet.h"
+#include "events/demo_events.h"
+#include "common/working_calendar.h"
 #include "fleet/simulator.h"
 #include "parking/demo_parking.h"
 #include "parking/simulator.h"
@@ -112,6 +116,7 @@ int Serve(const CommonFlags& flags, const std::string& http, const std::string& 
 }
 
 int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int64_t parking_sessions) {
+int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count) {
   auto options = LoadOptions(flags, "", "");
   if (!options.ok()) return Fail(options.error().message);
   std::error_code ec;
@@ -130,8 +135,19 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int64_t parking_
   if (!report.ok()) return Fail(report.error().message);
   // The construction-waste fleet; `simulate trucks --demo-routes` drives it
   // (the simulator's demo seed is 1, like the default city's).
-  auto trucks = sl::fleet::LoadDemoFleet(**db, sl::fleet::MakeDemoFleet(seed), sl::SystemClock::Instance().NowMs());
+  if (trucks_count < 1 || trucks_count > 100'000) return Fail("--trucks must be 1 to 100000");
+  auto trucks = sl::fleet::LoadDemoFleet(**db, sl::fleet::MakeDemoFleet(seed, trucks_count),
+                                         sl::SystemClock::Instance().NowMs());
   if (!trucks.ok()) return Fail(trucks.error().message);
+  // Penalty cases since 2022 on the built-in calendar (a deployment's
+  // calendar.txt only matters for live clocks).
+  sl::cases::DemoCasesOptions case_options;
+  case_options.seed = seed;
+  auto cases = sl::cases::LoadDemoCases(**db, case_options, sl::SystemClock::Instance().NowMs(),
+                                        sl::WorkingCalendar::China());
+  if (!cases.ok()) return Fail(cases.error().message);
+  std::printf("sightline demo: %d penalty cases (%d general procedure, %d open, %d overdue, %d steps) in %.2f s\n",
+              cases->cases, cases->general, cases->open, cases->overdue, cases->steps, cases->seconds);
   std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
               trucks->vehicles, trucks->permits);
   // Parking lots, sensors and the history of finished sessions;
@@ -143,6 +159,24 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int64_t parking_
               "(history written in %.1f s, parking in all %.1f s)\n",
               parking->lots, parking->spaces, parking->tariffs, static_cast<long long>(parking->sessions),
               parking->history_seconds, parking->seconds);
+  // Urban events since 2022 through the seven steps.
+  sl::events::DemoEventOptions event_options;
+  event_options.seed = seed;
+  auto events = sl::events::LoadDemoEvents(**db, event_options, sl::SystemClock::Instance().NowMs(),
+                                           sl::WorkingCalendar::China());
+  if (!events.ok()) return Fail(events.error().message);
+  std::printf("sightline demo: %d urban events since 2022 (%d steps; %d open, %d of them overdue) in %.2f s\n",
+              events->events, events->steps, events->open, events->overdue_open, events->seconds);
+  // Field evidence: sealed items with small real media, linked to demo cases.
+  sl::evidence::DemoEvidenceOptions evidence_demo;
+  evidence_demo.seed = seed;
+  auto evidence = sl::evidence::GenerateDemoEvidence(**db, flags.data, options->ledger_origin, options->evidence,
+                                                     evidence_demo, sl::SystemClock::Instance());
+  if (!evidence.ok()) return Fail(evidence.error().message);
+  std::printf("sightline demo: %d evidence items sealed in the log (%d photos, %d with EXIF flags, %d scans, %d "
+              "records, %d audio, %d signatures, %d tracks) in %.2f s\n",
+              evidence->items, evidence->photos, evidence->flagged, evidence->scans, evidence->records,
+              evidence->audio, evidence->signatures, evidence->tracks, evidence->seconds);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,
@@ -232,6 +266,7 @@ int main(int argc, char** argv) {
 
   uint64_t seed = 1;
   int subjects = 0;
+  int demo_trucks = 517;
   auto* demo = cli.add_subcommand("demo", "Create the demo city in an empty data directory");
   AddCommonFlags(demo, flags);
   demo->add_option("--seed", seed, "Random seed; the same seed gives the same city")->capture_default_str();
@@ -240,6 +275,7 @@ int main(int argc, char** argv) {
   demo->add_option("--parking-sessions", parking_sessions, "Historical parking sessions (0..50000000)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{50'000'000}));
+  demo->add_option("--trucks", demo_trucks, "Construction-waste trucks (load tests drive more)")->capture_default_str();
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -315,6 +351,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   if (serve->parsed()) return Serve(flags, http, web, jt808, mqtt);
   if (demo->parsed()) return Demo(flags, seed, subjects, parking_sessions);
+  if (serve->parsed()) return Serve(flags, http, web, jt808);
+  if (demo->parsed()) return Demo(flags, seed, subjects, demo_trucks);
   if (user_add->parsed()) return UserAdd(flags, username, role, password);
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);

@@ -51,6 +51,34 @@ const std::vector<PolicyRow> kPolicy = {
     // payments; leaders and planners read the analytics.
     {"parking.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kLeader, R::kSupervisor}},
     {"parking.write", {R::kAdmin, R::kOfficer}},
+    // Field evidence: officers and auxiliary staff capture (auxiliaries see
+    // only their own captures); partners see only what is shared with their
+    // department and take verification bundles of it.
+    {"evidence.capture", {R::kOfficer, R::kAuxiliary}},
+    {"evidence.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                       R::kSupervisor, R::kPartner}},
+    {"evidence.transfer", {R::kAdmin, R::kOfficer, R::kLegalReviewer}},
+    {"evidence.share", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kCommander}},
+    {"evidence.bundle", {R::kAdmin, R::kOfficer, R::kLegalReviewer, R::kSupervisor, R::kPartner}},
+    // Fleet alarms: acknowledge, escalate to an urban event.
+    {"fleet.alarm", {R::kAdmin, R::kCommander, R::kOfficer}},
+    // Penalty cases: everyone on the enforcement side reads them; the steps
+    // themselves check the role and position the law asks for (cases/rules.h).
+    // Auxiliaries hold no write right: they only assist (receive the party's
+    // applications, serve documents, record consent; Zhejiang regulation Art. 30).
+    {"cases.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLegalReviewer, R::kLeader,
+                    R::kSupervisor}},
+    {"cases.write", {R::kOfficer, R::kLegalReviewer, R::kLeader}},
+    {"cases.assist", {R::kOfficer, R::kAuxiliary}},
+    {"cases.stats", {R::kAdmin, R::kCommander, R::kOfficer, R::kLegalReviewer, R::kLeader, R::kSupervisor}},
+    // Urban events (seven steps). Which step each role may take is decided by
+    // events/rules.h; "events.step" only lets the roles that take some step in.
+    {"events.read", {R::kAdmin, R::kCommander, R::kOfficer, R::kAuxiliary, R::kLeader, R::kSupervisor}},
+    {"events.collect", {R::kCommander, R::kOfficer, R::kAuxiliary, R::kSupervisor}},
+    {"events.step", {R::kCommander, R::kOfficer, R::kAuxiliary, R::kLeader, R::kSupervisor}},
+    {"events.stats", {R::kAdmin, R::kCommander, R::kLeader, R::kSupervisor}},
+    {"events.import", {R::kAdmin, R::kSupervisor}},
+    {"events.configure", {R::kAdmin}},
 };
 
 }  // namespace

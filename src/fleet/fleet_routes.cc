@@ -1,5 +1,6 @@
 #include "fleet/fleet_routes.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "auth/audit.h"
@@ -41,6 +42,8 @@ std::string PermitJson(const store::Row& r) {
          "\",\"valid_to\":\"" + FormatIso8601China(r.i64("valid_to")) + "\"}";
 }
 
+}  // namespace
+
 std::string AlarmRowJson(const store::Row& r) {
   Alarm a;
   for (int t = 0; t < kAlarmTypeCount; ++t) {
@@ -55,8 +58,24 @@ std::string AlarmRowJson(const store::Row& r) {
   a.lat = r.f64("lat");
   a.tier = static_cast<int>(r.i64("tier"));
   a.distance_m = r.f64("distance_m");
-  return AlarmJson(a, r.i64("id"));
+  a.speed_kmh = r.f64("speed_kmh");
+  a.limit_kmh = r.f64("limit_kmh");
+  std::string out = AlarmJson(a, r.i64("id"));
+  out.pop_back();
+  auto when = [&](const char* column) {
+    auto v = r.opt_i64(column);
+    return v ? "\"" + FormatIso8601China(*v) + "\"" : std::string("null");
+  };
+  auto who = [&](const char* column) {
+    auto v = r.opt_i64(column);
+    return v ? std::to_string(*v) : std::string("null");
+  };
+  out += ",\"acknowledged\":" + when("acknowledged_ms") + ",\"acknowledged_by\":" + who("acknowledged_by") +
+         ",\"escalated\":" + when("escalated_ms") + ",\"escalated_by\":" + who("escalated_by") + "}";
+  return out;
 }
+
+namespace {
 
 std::string TripRowJson(const store::Row& r) {
   auto id_or_null = [&](const char* column) {
@@ -135,9 +154,9 @@ Status CheckConflict(Result<int64_t>& inserted, const char* unique_field, const 
   return api::ReferenceError(std::move(inserted).error(), reference_field);
 }
 
-Result<Reply> CreatePermit(store::Database& db, EventBus& bus, const Clock& clock, FleetService& fleet,
-                           net::Request& request, const Principal& who) {
-  SL_ASSIGN_OR_RETURN(auto body, json::ParseObject(request.body));
+// The permit in a create or replace body; every field is required.
+Result<PermitRecord> ParsePermitBody(const std::string& text) {
+  SL_ASSIGN_OR_RETURN(auto body, json::ParseObject(text));
   PermitRecord record;
   SL_ASSIGN_OR_RETURN(record.code, json::RequiredString(body, "code", 64));
   SL_ASSIGN_OR_RETURN(record.company_id, json::RequiredInt(body, "company_id"));
@@ -163,14 +182,104 @@ Result<Reply> CreatePermit(store::Database& db, EventBus& bus, const Clock& cloc
     if (!v.is_int64()) return Error::BadRequest("vehicle_ids must be an array of vehicle ids", "vehicle_ids");
     p.vehicle_ids.push_back(v.as_int64());
   }
+  std::sort(p.vehicle_ids.begin(), p.vehicle_ids.end());
+  if (std::adjacent_find(p.vehicle_ids.begin(), p.vehicle_ids.end()) != p.vehicle_ids.end())
+    return Error::BadRequest("vehicle_ids names a vehicle twice", "vehicle_ids");
+  return record;
+}
+
+// A permit is issued to a company for its own vehicles: the company must
+// exist and every vehicle must be one of its.
+Status CheckPermitReferences(store::Connection& tx, const PermitRecord& record) {
+  SL_ASSIGN_OR_RETURN(auto company, tx.QueryOne("SELECT id FROM fleet_companies WHERE id = ?", {record.company_id}));
+  if (!company) return Error::BadRequest("company_id names no transport company", "company_id");
+  for (int64_t vehicle : record.permit.vehicle_ids) {
+    SL_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT company_id FROM fleet_vehicles WHERE id = ?", {vehicle}));
+    if (!row) return Error::BadRequest("vehicle " + std::to_string(vehicle) + " does not exist", "vehicle_ids");
+    if (row->i64("company_id") != record.company_id)
+      return Error::BadRequest("vehicle " + std::to_string(vehicle) + " belongs to another company", "vehicle_ids");
+  }
+  return {};
+}
+
+Result<Reply> CreatePermit(store::Database& db, EventBus& bus, const Clock& clock, FleetService& fleet,
+                           net::Request& request, const Principal& who) {
+  SL_ASSIGN_OR_RETURN(PermitRecord record, ParsePermitBody(request.body));
   SL_ASSIGN_OR_RETURN(Reply reply, CreateAudited(db, bus, clock, who, "fleet.permit.create", "permit", "fleet_permits",
                                                  PermitJson, [&](store::Connection& tx) -> Result<int64_t> {
+                                                   SL_TRY(CheckPermitReferences(tx, record));
                                                    auto id = InsertPermit(tx, record, clock.NowMs());
                                                    SL_TRY(CheckConflict(id, "code", "vehicle_ids"));
                                                    return id;
                                                  }));
   SL_TRY(fleet.ReloadPermits());
   return reply;
+}
+
+// The permit's JSON with its vehicle ids, as GET shows it; nullopt if gone.
+Result<std::optional<std::string>> PermitWithVehicles(store::Connection& conn, int64_t id) {
+  SL_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT * FROM fleet_permits WHERE id = ?", {id}));
+  if (!row) return std::optional<std::string>();
+  SL_ASSIGN_OR_RETURN(auto links, conn.Query("SELECT vehicle_id FROM fleet_permit_vehicles WHERE permit_id = ? "
+                                             "ORDER BY vehicle_id",
+                                             {id}));
+  std::string out = PermitJson(*row);
+  out.pop_back();
+  out += ",\"vehicle_ids\":[";
+  for (size_t i = 0; i < links.size(); ++i) out += (i ? "," : "") + std::to_string(links[i].i64("vehicle_id"));
+  return std::optional<std::string>(out + "]}");
+}
+
+// PUT: replaces every field of the permit (and its vehicle list).
+Result<Reply> UpdatePermit(store::Database& db, EventBus& bus, const Clock& clock, FleetService& fleet,
+                           net::Request& request, const Principal& who) {
+  SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(request));
+  SL_ASSIGN_OR_RETURN(PermitRecord record, ParsePermitBody(request.body));
+  std::string updated;
+  SL_TRY(auth::AuditedWrite(db, bus, clock, auth::AuditFor(who, "fleet.permit.update", "permit", std::to_string(id)),
+                            [&](store::Connection& tx, auth::AuditEntry& entry) -> Status {
+                              SL_ASSIGN_OR_RETURN(auto before, PermitWithVehicles(tx, id));
+                              if (!before) return Error::NotFound("no permit " + std::to_string(id));
+                              entry.before_digest = auth::DigestOf(*before);
+                              SL_TRY(CheckPermitReferences(tx, record));
+                              Status replaced = ReplacePermit(tx, id, record);
+                              if (!replaced.ok()) {
+                                if (replaced.error().code == ErrorCode::kConflict)
+                                  return Error::Conflict("code is already registered", "code");
+                                return api::ReferenceError(std::move(replaced).error(), "vehicle_ids");
+                              }
+                              SL_ASSIGN_OR_RETURN(auto after, PermitWithVehicles(tx, id));
+                              updated = after.value_or("");
+                              entry.after_digest = auth::DigestOf(updated);
+                              return {};
+                            }));
+  SL_TRY(fleet.ReloadPermits());
+  return Reply::Ok(updated);
+}
+
+// DELETE: a permit that manifests or alarms already cite is kept (revoke it
+// by moving valid_to instead): deleting it would orphan the record of those
+// loads and alarms. Deleting is for permits entered by mistake.
+Result<Reply> DeletePermit(store::Database& db, EventBus& bus, const Clock& clock, FleetService& fleet,
+                           net::Request& request, const Principal& who) {
+  SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(request));
+  SL_TRY(auth::AuditedWrite(db, bus, clock, auth::AuditFor(who, "fleet.permit.delete", "permit", std::to_string(id)),
+                            [&](store::Connection& tx, auth::AuditEntry& entry) -> Status {
+                              SL_ASSIGN_OR_RETURN(auto before, PermitWithVehicles(tx, id));
+                              if (!before) return Error::NotFound("no permit " + std::to_string(id));
+                              entry.before_digest = auth::DigestOf(*before);
+                              SL_ASSIGN_OR_RETURN(auto cited, tx.QueryOne("SELECT (SELECT COUNT(*) FROM fleet_trips "
+                                                                          "WHERE permit_id = ?) + (SELECT COUNT(*) "
+                                                                          "FROM fleet_alarms WHERE permit_id = ?) AS n",
+                                                                          {id, id}));
+                              if (cited && cited->i64("n") > 0)
+                                return Error::Conflict("permit is cited by " + std::to_string(cited->i64("n")) +
+                                                           " manifests or alarms; end its validity (valid_to) instead",
+                                                       "id");
+                              return RemovePermit(tx, id);
+                            }));
+  SL_TRY(fleet.ReloadPermits());
+  return Reply::Ok("{\"id\":" + std::to_string(id) + ",\"deleted\":true}");
 }
 
 // "13511221122" → "013511221122": the 2013 header's 12 BCD digits.
@@ -263,13 +372,37 @@ void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus
     return List(db, r, "id, company_id, plate, terminal_phone, capacity_t", "fleet_vehicles", filter, "id",
                 VehicleJson);
   });
-  api.Json("GET", "/api/v1/fleet/permits", "fleet.read", [&db](net::Request& r, const Principal&) {
-    return List(db, r, "*", "fleet_permits", {}, "id", PermitJson);
+  api.Json("GET", "/api/v1/fleet/permits", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
+    SL_ASSIGN_OR_RETURN(auto company, api::QueryInt(r, "company_id", 1, INT64_MAX));
+    SL_ASSIGN_OR_RETURN(auto vehicle, api::QueryInt(r, "vehicle_id", 1, INT64_MAX));
+    store::Filter filter;
+    if (company) filter.Add("company_id = ?", {*company});
+    if (vehicle) filter.Add("id IN (SELECT permit_id FROM fleet_permit_vehicles WHERE vehicle_id = ?)", {*vehicle});
+    return List(db, r, "*", "fleet_permits", filter, "id", PermitJson);
+  });
+  api.Json("GET", "/api/v1/fleet/permits/{id}", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
+    SL_ASSIGN_OR_RETURN(int64_t id, api::PathId(r));
+    auto lease = db.Acquire();
+    SL_ASSIGN_OR_RETURN(auto permit, PermitWithVehicles(*lease, id));
+    if (!permit) return Error::NotFound("no permit " + std::to_string(id));
+    return Reply::Ok(*permit);
   });
   api.Json("GET", "/api/v1/fleet/alarms", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
     store::Filter filter;
     if (auto type = r.query_param("type"); type && !type->empty()) filter.Add("type = ?", {*type});
     if (auto phone = r.query_param("phone"); phone && !phone->empty()) filter.Add("phone = ?", {*phone});
+    SL_ASSIGN_OR_RETURN(auto vehicle, api::QueryInt(r, "vehicle_id", 1, INT64_MAX));
+    if (vehicle) filter.Add("vehicle_id = ?", {*vehicle});
+    SL_ASSIGN_OR_RETURN(auto from, TimeParam(r, "from"));
+    SL_ASSIGN_OR_RETURN(auto to, TimeParam(r, "to"));
+    if (from) filter.Add("time_ms >= ?", {*from});
+    if (to) filter.Add("time_ms < ?", {*to});
+    if (auto state = r.query_param("state"); state && !state->empty()) {
+      if (*state == "open") filter.Add("acknowledged_ms IS NULL AND escalated_ms IS NULL", {});
+      else if (*state == "acknowledged") filter.Add("acknowledged_ms IS NOT NULL", {});
+      else if (*state == "escalated") filter.Add("escalated_ms IS NOT NULL", {});
+      else return Error::BadRequest("state must be open, acknowledged or escalated", "state");
+    }
     return List(db, r, "*", "fleet_alarms", filter, "time_ms DESC, id DESC", AlarmRowJson);
   });
   api.Json("GET", "/api/v1/fleet/trips", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
@@ -328,6 +461,13 @@ void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus
   api.Json("POST", "/api/v1/fleet/permits", "fleet.write", [&](net::Request& r, const Principal& who) {
     return CreatePermit(db, bus, clock, fleet, r, who);
   });
+  api.Json("PUT", "/api/v1/fleet/permits/{id}", "fleet.write", [&](net::Request& r, const Principal& who) {
+    return UpdatePermit(db, bus, clock, fleet, r, who);
+  });
+  api.Json("DELETE", "/api/v1/fleet/permits/{id}", "fleet.write", [&](net::Request& r, const Principal& who) {
+    return DeletePermit(db, bus, clock, fleet, r, who);
+  });
+  RegisterFleetOfficeRoutes(api, db, bus, clock, fleet);
 }
 
 }  // namespace sl::fleet

@@ -10,7 +10,15 @@
 //   GET  live                                          (fleet.read) → GeoJSON
 //        FeatureCollection of the latest position of every terminal heard
 //        from since the server started, plus online, loaded, alarms_today.
-// A new permit reloads the permit geofences of `fleet`.
+//   GET  permits/{id}                                  (fleet.read) the permit
+//        with its vehicle_ids
+//   PUT  permits/{id}                                  (fleet.write; audited)
+//        replaces every field; 404 unknown, 409 code taken
+//   DELETE permits/{id}                                (fleet.write; audited)
+//        409 when manifests or alarms cite the permit (end its validity instead)
+// and the office routes of fleet/fleet_office_routes.h (alarm handling,
+// escalation, statistics, integrity ratings, speed zones).
+// A permit or speed zone change reloads the geofences of `fleet`.
 #pragma once
 
 #include "api/api_router.h"
@@ -21,6 +29,12 @@
 
 namespace sl::fleet {
 
+// A stored alarm (SELECT * FROM fleet_alarms) as the API shows it: AlarmJson
+// plus acknowledged/escalated (time or null) and who did it.
+std::string AlarmRowJson(const store::Row& row);
+
+void RegisterFleetOfficeRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus, const Clock& clock,
+                               FleetService& fleet);
 void RegisterFleetRoutes(api::ApiRouter& api, store::Database& db, EventBus& bus, const Clock& clock,
                          FleetService& fleet);
 

@@ -17,7 +17,10 @@ std::string AlarmJson(const Alarm& a, int64_t id) {
   out += ",\"permit_id\":" + (a.permit_id ? std::to_string(a.permit_id) : std::string("null"));
   out += ",\"time\":\"" + FormatIso8601China(a.time_ms) + "\",\"raised\":\"" + FormatIso8601China(a.raised_ms) + "\"";
   out += ",\"lon\":" + json::FormatFixed(a.lon, 6) + ",\"lat\":" + json::FormatFixed(a.lat, 6);
-  out += ",\"tier\":" + std::to_string(a.tier) + ",\"distance_m\":" + json::FormatFixed(a.distance_m, 1) + "}";
+  out += ",\"tier\":" + std::to_string(a.tier) + ",\"distance_m\":" + json::FormatFixed(a.distance_m, 1);
+  if (a.type == AlarmType::kOverspeed)
+    out += ",\"speed_kmh\":" + json::FormatFixed(a.speed_kmh, 1) + ",\"limit_kmh\":" + json::FormatFixed(a.limit_kmh, 1);
+  out += "}";
   return out;
 }
 
@@ -97,7 +100,8 @@ std::vector<LivePosition> FleetService::LatestPositions() const {
   const int64_t now = clock_.NowMs();
   std::lock_guard lock(live_mutex_);
   out.reserve(latest_.size());
-  for (const auto& [phone, p] : latest_) {
+  for (const auto& [phone, live] : latest_) {
+    const LivePosition& p = live.position;
     out.push_back(p);
     if (!out.back().alarm && p.last_alarm_ms >= 0 && now - p.last_alarm_ms < kAlarmFlagMs) out.back().alarm = true;
   }
@@ -109,13 +113,14 @@ void FleetService::PublishPositions() {
   FleetPositionsEvent event;
   {
     std::lock_guard lock(live_mutex_);
-    if (moved_.empty()) return;
-    event.positions.reserve(moved_.size());
-    for (const std::string& phone : moved_) {
-      auto it = latest_.find(phone);
-      if (it != latest_.end()) event.positions.push_back(it->second);
+    if (moved_count_ == 0) return;
+    event.positions.reserve(moved_count_);
+    for (auto& [phone, live] : latest_) {
+      if (!live.moved) continue;
+      event.positions.push_back(live.position);
+      live.moved = false;
     }
-    moved_.clear();
+    moved_count_ = 0;
   }
   std::sort(event.positions.begin(), event.positions.end(),
             [](const LivePosition& a, const LivePosition& b) { return a.phone < b.phone; });
@@ -131,7 +136,8 @@ void FleetService::SweepOffline() {
 Status FleetService::ReloadPermits() {
   auto lease = db_.Acquire();
   SL_ASSIGN_OR_RETURN(std::vector<Permit> permits, LoadPermits(*lease));
-  auto set = PermitSet::Build(std::move(permits));
+  SL_ASSIGN_OR_RETURN(std::vector<SpeedZone> zones, LoadSpeedZones(*lease));
+  auto set = PermitSet::Build(std::move(permits), std::move(zones));
   std::lock_guard lock(mutex_);
   permits_ = std::move(set);
   return {};
@@ -172,35 +178,38 @@ void FleetService::InvalidateVehicles() {
   vehicles_.clear();
 }
 
-FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone) {
-  const int64_t now = clock_.NowMs();
-  {
-    std::lock_guard lock(mutex_);
-    auto it = vehicles_.find(phone);
-    if (it != vehicles_.end() && it->second.expires_ms > now) return it->second;
-  }
-  auto lease = db_.Acquire();
-  auto vehicle = VehicleByPhone(*lease, phone);
+FleetService::CachedVehicle FleetService::VehicleOf(const std::string& phone, int64_t now,
+                                                   std::unique_lock<std::mutex>& held) {
+  auto it = vehicles_.find(phone);
+  if (it != vehicles_.end() && it->second.expires_ms > now) return it->second;
+  held.unlock();  // no store call under the rules' lock
   CachedVehicle cached;
-  if (vehicle.ok() && *vehicle) {
-    cached.id = (*vehicle)->id;
-    cached.plate = (*vehicle)->plate;
+  {
+    auto lease = db_.Acquire();
+    auto vehicle = VehicleByPhone(*lease, phone);
+    if (vehicle.ok() && *vehicle) {
+      cached.id = (*vehicle)->id;
+      cached.plate = (*vehicle)->plate;
+    }
   }
-  cached.expires_ms = now + 10'000;
-  std::lock_guard lock(mutex_);
+  // Routes that add vehicles invalidate the cache at once; the expiry only
+  // bounds how long a change made elsewhere (another process) goes unseen.
+  cached.expires_ms = now + 300'000;
+  held.lock();
   vehicles_[phone] = cached;
   return cached;
 }
 
 bool FleetService::Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) {
+  const auto received = std::chrono::steady_clock::now();
   const int64_t now = clock_.NowMs();
-  const CachedVehicle vehicle = VehicleOf(phone);
-  const int64_t vehicle_id = vehicle.id;
   std::vector<PositionRecord> rows;
   std::vector<Alarm> alarms;
   std::vector<Trip> trips;
   rows.reserve(fixes.size());
   std::unique_lock lock(mutex_);
+  const CachedVehicle vehicle = VehicleOf(phone, now, lock);
+  const int64_t vehicle_id = vehicle.id;
   for (const jt808::Location& f : fixes) {
     rows.push_back({phone, vehicle_id, f.time_ms, now, f.lon, f.lat, f.altitude_m, f.speed_kmh, f.direction, f.alarm,
                     f.status, blind_area});
@@ -216,8 +225,9 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
     const jt808::Location* newest = &fixes.front();
     for (const jt808::Location& f : fixes)
       if (f.time_ms >= newest->time_ms) newest = &f;
-    std::lock_guard live(live_mutex_);
-    LivePosition& p = latest_[phone];
+    std::lock_guard live_lock(live_mutex_);
+    Live& live = latest_[phone];
+    LivePosition& p = live.position;
     if (p.phone.empty() || newest->time_ms >= p.time_ms) {
       p.phone = phone;
       p.plate = vehicle.plate;
@@ -232,12 +242,15 @@ bool FleetService::Positions(const std::string& phone, const std::vector<jt808::
       p.alarm = newest->alarm != 0;
       if (!alarms.empty()) p.last_alarm_ms = now;
       if (!p.alarm && p.last_alarm_ms >= 0 && now - p.last_alarm_ms < kAlarmFlagMs) p.alarm = true;
-      moved_.insert(phone);
+      if (!live.moved) {
+        live.moved = true;
+        ++moved_count_;
+      }
     } else if (!alarms.empty()) {
       p.last_alarm_ms = now;
     }
   }
-  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips));
+  return writer_.Submit(std::move(rows), std::move(alarms), std::move(trips), received);
 }
 
 }  // namespace sl::fleet

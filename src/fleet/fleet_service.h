@@ -18,7 +18,6 @@
 #include <thread>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "bus/event_bus.h"
@@ -86,8 +85,8 @@ class FleetService final : public TerminalSink {
   FleetService(store::Database& db, EventBus& bus, const Clock& clock, FleetOptions options = {});
   ~FleetService() override;
 
-  // Rebuilds the permit geofences from the store (at start and after a
-  // permit changes).
+  // Rebuilds the permit geofences and speed zones from the store (at start
+  // and after a permit or zone changes).
   Status ReloadPermits();
 
   RegisterOutcome Register(const std::string& phone, jt808::Edition edition,
@@ -95,7 +94,7 @@ class FleetService final : public TerminalSink {
   bool Authenticate(const std::string& phone, const std::string& auth_code) override;
   bool Positions(const std::string& phone, const std::vector<jt808::Location>& fixes, bool blind_area) override;
 
-  // Vehicle records are cached per terminal for a few seconds; a route that
+  // Vehicle records are cached per terminal for five minutes; a route that
   // registers a vehicle calls this so the next fix sees it at once.
   void InvalidateVehicles();
   // Raises terminal_offline for terminals silent too long (stored and
@@ -109,6 +108,8 @@ class FleetService final : public TerminalSink {
   void PublishPositions();
   uint64_t stored_fixes() const { return writer_.stored(); }
   uint64_t store_errors() const { return writer_.failed(); }
+  // Fix received → alarm published on the bus (PositionWriter).
+  PositionWriter::Latency alarm_latency() const { return writer_.AlarmLatency(); }
 
  private:
   std::shared_ptr<const PermitSet> permits() const;
@@ -117,7 +118,9 @@ class FleetService final : public TerminalSink {
     std::string plate;
     int64_t expires_ms = 0;
   };
-  CachedVehicle VehicleOf(const std::string& phone);
+  // The cached record; `lock` holds mutex_ on entry and on return (it is
+  // released while the store is read).
+  CachedVehicle VehicleOf(const std::string& phone, int64_t now_ms, std::unique_lock<std::mutex>& lock);
 
   store::Database& db_;
   EventBus& bus_;
@@ -128,9 +131,13 @@ class FleetService final : public TerminalSink {
   AlarmRules rules_;
   TripTracker trips_;
   std::unordered_map<std::string, CachedVehicle> vehicles_;
-  mutable std::mutex live_mutex_;  // guards latest_ and moved_
-  std::unordered_map<std::string, LivePosition> latest_;
-  std::unordered_set<std::string> moved_;  // phones with a fix since the last event
+  struct Live {
+    LivePosition position;
+    bool moved = false;  // a fix since the last FleetPositionsEvent
+  };
+  mutable std::mutex live_mutex_;  // guards latest_ and moved_count_
+  std::unordered_map<std::string, Live> latest_;
+  size_t moved_count_ = 0;
   PositionWriter writer_;  // its thread stops before the rest goes
   std::mutex sweep_mutex_;
   std::condition_variable sweep_wake_;

@@ -110,6 +110,11 @@ TEST_F(FleetServiceTest, RegisterAuthenticateReportAndAlarm) {
 
   service.Flush();
   EXPECT_EQ(alarms, std::vector<std::string>{"off_corridor"});
+  // Fix received → alarm published: measured on a steady clock.
+  const PositionWriter::Latency latency = service.alarm_latency();
+  EXPECT_EQ(latency.count, 1u);
+  EXPECT_GT(latency.max_ms, 0);
+  EXPECT_EQ(latency.p99_ms, latency.max_ms);
   clock_.Advance(11 * 60'000);  // silent for eleven minutes
   service.SweepOffline();
   service.Flush();
@@ -186,6 +191,85 @@ TEST_F(FleetServiceTest, AnotherPhoneOnAnAuthenticatedConnectionIsRefused) {
   h.phone = "013599999999";
   EXPECT_EQ(ResultOf(Exchange(session, h, {})), 1);
   EXPECT_EQ(session.stats().refused, 1u);
+}
+
+// A blind-area batch in three subpackages loses its middle part: after the
+// resend delay the next message from the terminal (a heartbeat) is answered
+// and followed by 0x8003 naming packet 2; the resent part completes the batch
+// and its fixes are stored.
+TEST_F(FleetServiceTest, MissingSubpackageIsRequestedAgainWith0x8003) {
+  FleetService service(*db_, bus_, clock_);
+  TerminalSession session(service, clock_);
+  Header h{.msg_id = msg::kRegister, .phone = "013511221122", .serial = 1};
+  RegistrationReply rr = *DecodeRegistrationReply(
+      Exchange(session, h, EncodeRegistration({0, 0, "", "", "", 1, "浙F12345"}, Edition::k2013)).body);
+  h.msg_id = msg::kAuthenticate;
+  ASSERT_EQ(ResultOf(Exchange(session, h, EncodeAuthentication({rr.auth_code, "", ""}, Edition::k2013))), 0);
+
+  BatchLocation batch{1, {At(300, 100, kNight, true), At(400, 100, kNight + 30'000, true),
+                          At(500, 100, kNight + 60'000, true)}};
+  const Bytes body = EncodeBatchLocation(batch);
+  const size_t third = body.size() / 3 + 1;
+  auto part = [&](uint16_t index) {
+    Header p{.msg_id = msg::kBatchLocation, .phone = "013511221122", .serial = static_cast<uint16_t>(40 + index - 1),
+             .subpackage = true, .packet_total = 3, .packet_index = index};
+    const size_t from = (index - 1) * third, to = std::min(body.size(), index * third);
+    return std::pair{p, Bytes(body.begin() + static_cast<ptrdiff_t>(from), body.begin() + static_cast<ptrdiff_t>(to))};
+  };
+  for (uint16_t index : {1, 3}) {
+    auto [header, bytes] = part(index);
+    EXPECT_EQ(ResultOf(Exchange(session, header, bytes)), 0);  // each part is acknowledged
+  }
+  clock_.Advance(10'000);
+  Bytes out;
+  Header beat{.msg_id = msg::kHeartbeat, .phone = "013511221122", .serial = 43};
+  session.OnBytes(EncodeFrame(beat, {}), out);
+  FrameSplitter splitter;
+  std::vector<Bytes> packets;
+  splitter.Feed(out, packets);
+  ASSERT_EQ(packets.size(), 2u);
+  EXPECT_EQ(ParsePacket(packets[0])->header.msg_id, msg::kPlatformReply);
+  Packet resend = *ParsePacket(packets[1]);
+  EXPECT_EQ(resend.header.msg_id, msg::kResendRequest);
+  EXPECT_EQ(resend.header.phone, "013511221122");
+  Result<ResendRequest> request = DecodeResendRequest(resend.body, Edition::k2013);
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->first_serial, 40);
+  EXPECT_EQ(request->packet_indices, (std::vector<uint16_t>{2}));
+  EXPECT_EQ(session.stats().resend_requests, 1u);
+
+  auto [header, bytes] = part(2);
+  EXPECT_EQ(ResultOf(Exchange(session, header, bytes)), 0);
+  service.Flush();
+  EXPECT_EQ(service.stored_fixes(), 3u);
+  EXPECT_EQ(session.stats().fixes, 3u);
+}
+
+// A backlog larger than one round is stored over several transactions; the
+// alarm submitted with it is published after the first round, and Flush
+// waits for the whole backlog.
+TEST_F(FleetServiceTest, WriterStoresABacklogInBoundedRoundsAndAlarmsFirst) {
+  std::vector<PositionRecord> rows;
+  for (int i = 0; i < 20'000; ++i)
+    rows.push_back({"013511221122", vehicle_id_, kNight + i * 1000, kNight, 120.5, 30.6, 0, 40, 0, 0, 0, false});
+  Alarm alarm;
+  alarm.type = AlarmType::kOverspeed;
+  alarm.phone = "013511221122";
+  alarm.vehicle_id = vehicle_id_;
+  alarm.time_ms = kNight;
+  std::vector<uint64_t> stored_when_published;
+  PositionWriter writer(*db_, bus_);
+  const auto sub =
+      bus_.Subscribe<FleetAlarmEvent>([&](const FleetAlarmEvent&) { stored_when_published.push_back(writer.stored()); });
+  ASSERT_TRUE(writer.Submit(std::move(rows), {alarm}));
+  writer.Flush();
+  bus_.Unsubscribe(sub);
+  EXPECT_EQ(writer.stored(), 20'000u);
+  ASSERT_EQ(stored_when_published.size(), 1u);
+  EXPECT_EQ(stored_when_published[0], 0u);  // published before any position round committed
+  auto lease = db_->Acquire();
+  EXPECT_EQ((*lease->QueryOne("SELECT COUNT(*) AS n FROM fleet_positions"))->i64("n"), 20'000);
+  EXPECT_EQ(writer.AlarmLatency().count, 1u);
 }
 
 TEST_F(FleetServiceTest, PublishesLatestPositionsOfVehiclesThatMoved) {

@@ -43,6 +43,50 @@ Result<int64_t> InsertPermit(store::Connection& conn, const PermitRecord& record
   return id;
 }
 
+Status ReplacePermit(store::Connection& conn, int64_t id, const PermitRecord& record) {
+  const Permit& p = record.permit;
+  SL_ASSIGN_OR_RETURN(auto rows,
+                      conn.Query("UPDATE fleet_permits SET code = ?, company_id = ?, source_site = ?, disposal_site = ?, "
+                                 "corridor = ?, corridor_buffer_m = ?, windows = ?, valid_from = ?, valid_to = ? "
+                                 "WHERE id = ? RETURNING id",
+                                 {record.code, record.company_id, RingJson(p.source_site), RingJson(p.disposal_site),
+                                  RingJson(p.corridor), p.corridor_buffer_m, WindowsJson(p.windows), p.valid_from_ms,
+                                  p.valid_to_ms, id}));
+  if (rows.empty()) return Error::NotFound("no permit " + std::to_string(id));
+  SL_TRY(conn.Execute("DELETE FROM fleet_permit_vehicles WHERE permit_id = ?", {id}));
+  for (int64_t vehicle : p.vehicle_ids) {
+    SL_TRY(conn.Execute("INSERT INTO fleet_permit_vehicles (permit_id, vehicle_id) VALUES (?, ?)", {id, vehicle}));
+  }
+  return {};
+}
+
+Status RemovePermit(store::Connection& conn, int64_t id) {
+  SL_TRY(conn.Execute("DELETE FROM fleet_permit_vehicles WHERE permit_id = ?", {id}));
+  SL_TRY(conn.Execute("DELETE FROM fleet_permits WHERE id = ?", {id}));
+  return {};
+}
+
+Result<int64_t> InsertSpeedZone(store::Connection& conn, const SpeedZone& zone, int64_t now_ms) {
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query("INSERT INTO fleet_speed_zones (name, area, limit_kmh, created_at) "
+                                            "VALUES (?, ?, ?, ?) RETURNING id",
+                                            {zone.name, RingJson(zone.area), zone.limit_kmh, now_ms}));
+  return rows.at(0).i64("id");
+}
+
+Result<std::vector<SpeedZone>> LoadSpeedZones(store::Connection& conn) {
+  SL_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT id, name, area, limit_kmh FROM fleet_speed_zones ORDER BY id"));
+  std::vector<SpeedZone> out;
+  for (const store::Row& r : rows) {
+    SpeedZone z;
+    z.id = r.i64("id");
+    z.name = r.str("name");
+    SL_ASSIGN_OR_RETURN(z.area, ParseRing(r.str("area"), "area"));
+    z.limit_kmh = r.f64("limit_kmh");
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
 Result<std::vector<Permit>> LoadPermits(store::Connection& conn) {
   SL_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT id, source_site, disposal_site, corridor, corridor_buffer_m, "
                                             "windows, valid_from, valid_to FROM fleet_permits ORDER BY id"));
@@ -132,15 +176,18 @@ Result<std::vector<PositionRecord>> QueryPositions(store::Connection& conn, cons
 }
 
 Status InsertAlarms(store::Connection& conn, const std::vector<Alarm>& alarms) {
+  if (alarms.empty()) return {};
+  std::vector<store::Params> rows;
+  rows.reserve(alarms.size());
   for (const Alarm& a : alarms) {
-    SL_TRY(conn.Execute("INSERT INTO fleet_alarms (type, phone, vehicle_id, permit_id, time_ms, raised_ms, lon, lat, "
-                        "tier, distance_m) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        {std::string(AlarmTypeName(a.type)), a.phone,
-                         a.vehicle_id ? store::Value(a.vehicle_id) : store::Value(),
-                         a.permit_id ? store::Value(a.permit_id) : store::Value(), a.time_ms, a.raised_ms, a.lon,
-                         a.lat, int64_t{a.tier}, a.distance_m}));
+    rows.push_back({std::string(AlarmTypeName(a.type)), a.phone,
+                    a.vehicle_id ? store::Value(a.vehicle_id) : store::Value(),
+                    a.permit_id ? store::Value(a.permit_id) : store::Value(), a.time_ms, a.raised_ms, a.lon, a.lat,
+                    int64_t{a.tier}, a.distance_m, a.speed_kmh, a.limit_kmh});
   }
-  return {};
+  return conn.ExecuteBatch("INSERT INTO fleet_alarms (type, phone, vehicle_id, permit_id, time_ms, raised_ms, lon, lat, "
+                           "tier, distance_m, speed_kmh, limit_kmh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           rows);
 }
 
 Status InsertTrips(store::Connection& conn, const std::vector<Trip>& trips) {

@@ -62,6 +62,15 @@ Result<int64_t> InsertCompany(store::Connection& conn, const std::string& name, 
 Result<int64_t> InsertVehicle(store::Connection& conn, const VehicleRecord& vehicle, int64_t now_ms);
 Result<int64_t> InsertPermit(store::Connection& conn, const PermitRecord& permit, int64_t now_ms);
 
+// Replaces the permit's fields and vehicle list; kNotFound when no such permit.
+Status ReplacePermit(store::Connection& conn, int64_t id, const PermitRecord& permit);
+// Deletes the permit and its vehicle links (callers check that no manifest
+// cites it: the foreign key refuses otherwise).
+Status RemovePermit(store::Connection& conn, int64_t id);
+
+Result<int64_t> InsertSpeedZone(store::Connection& conn, const SpeedZone& zone, int64_t now_ms);
+Result<std::vector<SpeedZone>> LoadSpeedZones(store::Connection& conn);
+
 // Every permit with its vehicles, for PermitSet::Build.
 Result<std::vector<Permit>> LoadPermits(store::Connection& conn);
 Result<std::optional<VehicleRecord>> VehicleByPhone(store::Connection& conn, const std::string& phone);

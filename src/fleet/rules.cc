@@ -28,6 +28,7 @@ std::string_view AlarmTypeName(AlarmType type) {
     case AlarmType::kSiteWithoutPermit: return "site_without_permit";
     case AlarmType::kTerminalOffline: return "terminal_offline";
     case AlarmType::kUncoveredWhileLoaded: return "uncovered_while_loaded";
+    case AlarmType::kOverspeed: return "overspeed";
   }
   return "unknown";
 }
@@ -57,9 +58,57 @@ Result<RuleConfig::CoverSignal> ParseCoverSignal(std::string_view text, const st
   return cover;
 }
 
-std::shared_ptr<const PermitSet> PermitSet::Build(std::vector<Permit> permits, geo::GeofenceOptions options) {
+Result<RuleConfig::LiftSignal> ParseLiftSignal(std::string_view text, const std::string& field) {
+  RuleConfig::LiftSignal lift;
+  bool low = false;
+  if (text.size() > 4 && text.substr(text.size() - 4) == ":low") {
+    low = true;
+    text.remove_suffix(4);
+  }
+  if (text.size() > 5 && text.substr(text.size() - 5) == ":open")
+    return Error::BadRequest(field + " must look like io:4, status:20 or ext:12, optionally followed by :low", field);
+  auto bit = ParseCoverSignal(text, field);
+  if (!bit.ok())
+    return Error::BadRequest(field + " must look like io:4, status:20 or ext:12, optionally followed by :low", field);
+  lift.source = bit->source;
+  lift.bit = bit->bit;
+  lift.set_means_raised = !low;
+  return lift;
+}
+
+namespace {
+// The word a signal mapping reads, or nullopt when the terminal does not
+// report that item (or nothing is mapped).
+std::optional<uint64_t> SignalWord(RuleConfig::CoverSignal::Source source, const FixInput& fix) {
+  switch (source) {
+    case RuleConfig::CoverSignal::Source::kNone: return std::nullopt;
+    case RuleConfig::CoverSignal::Source::kStatus: return fix.status;
+    case RuleConfig::CoverSignal::Source::kIoStatus:
+      if (fix.io_status) return *fix.io_status;
+      return std::nullopt;
+    case RuleConfig::CoverSignal::Source::kExtSignal:
+      if (fix.ext_signal) return *fix.ext_signal;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+const SpeedZone* PermitSet::speed_zone(int64_t id) const {
+  auto it = speed_zones_.find(id);
+  return it == speed_zones_.end() ? nullptr : &it->second;
+}
+
+std::shared_ptr<const PermitSet> PermitSet::Build(std::vector<Permit> permits, std::vector<SpeedZone> speed_zones,
+                                                  geo::GeofenceOptions options) {
   auto set = std::make_shared<PermitSet>();
   std::vector<geo::Zone> zones;
+  for (SpeedZone& z : speed_zones) {
+    if (z.area.size() < 3) continue;
+    zones.push_back(geo::Zone::Polygon(ZoneId(z.id, kSpeedZone), {z.area}));
+    const int64_t id = z.id;
+    set->speed_zones_[id] = std::move(z);
+  }
   for (size_t i = 0; i < permits.size(); ++i) {
     const Permit& p = permits[i];
     for (int64_t v : p.vehicle_ids) set->by_vehicle_[v].push_back(i);
@@ -117,7 +166,13 @@ std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput
   const jt808::LoadState load = jt808::LoadStateOf(fix.status);
   const bool loaded = load == jt808::LoadState::kHalf || load == jt808::LoadState::kFull;
   const bool moving = fix.speed_kmh >= config_.moving_kmh;
-  const bool unloaded_now = state.has_load && state.was_loaded && !loaded;
+  // Unloading: the lift sensor where mapped and reported, else the load bits.
+  bool unloaded_now = state.has_load && state.was_loaded && !loaded;
+  if (std::optional<uint64_t> lift_word = SignalWord(config_.lift.source, fix)) {
+    const bool raised = (((*lift_word >> config_.lift.bit) & 1) != 0) == config_.lift.set_means_raised;
+    unloaded_now = raised && !state.lift_raised;
+    state.lift_raised = raised;
+  }
   state.has_load = true;
   state.was_loaded = loaded;
   state.last_seen_ms = clock_.NowMs();
@@ -153,11 +208,36 @@ std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput
     }
   }
 
+  // Overspeed: the lowest limit of the speed zones the fix is in.
+  const SpeedZone* speed_zone = nullptr;
+  for (uint64_t zone : zones) {
+    if (zone % 4 != PermitSet::kSpeedZone) continue;
+    const SpeedZone* z = permits.speed_zone(static_cast<int64_t>(zone / 4));
+    if (z && (!speed_zone || z->limit_kmh < speed_zone->limit_kmh)) speed_zone = z;
+  }
+  int speed_tier = 0;
+  if (speed_zone && speed_zone->limit_kmh > 0) {
+    if (fix.speed_kmh > speed_zone->limit_kmh * (1 + config_.overspeed_tier2)) speed_tier = 2;
+    else if (fix.speed_kmh > speed_zone->limit_kmh * (1 + config_.overspeed_tolerance)) speed_tier = 1;
+  }
+  if (speed_tier > state.speed_tier) state.active[static_cast<int>(AlarmType::kOverspeed)] = false;  // escalation
+  if (speed_tier == 0 || speed_tier > state.speed_tier) state.speed_tier = speed_tier;
+  {
+    Alarm a = AboutPermit(valid.empty() ? 0 : valid.front()->id, std::max(speed_tier, 1));
+    if (speed_zone) {
+      a.speed_kmh = fix.speed_kmh;
+      a.limit_kmh = speed_zone->limit_kmh;
+      a.zone_id = speed_zone->id;
+    }
+    Track(state, AlarmType::kOverspeed, speed_tier > 0, fix, a, out);
+  }
+
   // Any permit's site (the same physical site appears once per permit that
   // names it) that none of the vehicle's own valid permits names.
   int64_t foreign_site_permit = 0;
   for (uint64_t zone : zones) {
     const uint64_t part = zone % 4;
+    if (part == PermitSet::kSpeedZone) continue;
     if (part == PermitSet::kSource || part == PermitSet::kDisposal) foreign_site_permit = static_cast<int64_t>(zone / 4);
   }
   Track(state, AlarmType::kSiteWithoutPermit, foreign_site_permit != 0 && !in_site, fix,
@@ -166,13 +246,7 @@ std::vector<Alarm> AlarmRules::Evaluate(const PermitSet& permits, const FixInput
   // The cover: nullopt when this terminal does not report the mapped signal.
   std::optional<bool> cover_open;
   const RuleConfig::CoverSignal& cover = config_.cover;
-  std::optional<uint64_t> word;
-  switch (cover.source) {
-    case RuleConfig::CoverSignal::Source::kNone: break;
-    case RuleConfig::CoverSignal::Source::kStatus: word = fix.status; break;
-    case RuleConfig::CoverSignal::Source::kIoStatus: if (fix.io_status) word = *fix.io_status; break;
-    case RuleConfig::CoverSignal::Source::kExtSignal: if (fix.ext_signal) word = *fix.ext_signal; break;
-  }
+  std::optional<uint64_t> word = SignalWord(cover.source, fix);
   if (word) cover_open = (((*word >> cover.bit) & 1) != 0) != cover.set_means_closed;
   Track(state, AlarmType::kUncoveredWhileLoaded, loaded && moving && cover_open.value_or(false), fix,
         AboutPermit(valid.empty() ? 0 : valid.front()->id), out);

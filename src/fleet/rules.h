@@ -13,13 +13,20 @@
 //   outside_hours          moving loaded outside every approved time window;
 //   unloading_outside_disposal
 //                          load state (status bits 8–9) drops to empty outside
-//                          every disposal site of its valid permits;
+//                          every disposal site of its valid permits; where the
+//                          deployment maps a lift (tipper body) sensor
+//                          (RuleConfig::lift) and the terminal reports it, the
+//                          body rising is the unloading instead;
 //   site_without_permit    a known vehicle inside a construction or disposal
 //                          site of some permit, but of none of its own valid ones;
 //   terminal_offline       no fix received for offline_after_ms (platform
 //                          clock), found by Sweep(); the next fix clears it;
 //   uncovered_while_loaded moving loaded with the body cover open, where the
-//                          deployment maps a cover sensor (RuleConfig::cover).
+//                          deployment maps a cover sensor (RuleConfig::cover);
+//   overspeed              a known vehicle inside a speed zone faster than its
+//                          limit by more than the tolerance (tier 1) or by more
+//                          than overspeed_tier2 (tier 2; an escalation raises
+//                          again); overlapping zones: the lowest limit holds.
 // A condition raises an alarm when it begins and again only after it has
 // cleared (or escalated), so a truck parked off its route does not flood the
 // screen. Grace periods run on fix time (terminals back-fill blind-area fixes);
@@ -66,19 +73,31 @@ struct Permit {
   int64_t valid_to_ms = 0;          // exclusive
 };
 
+// A road section or area with a speed limit (overspeed by zone).
+struct SpeedZone {
+  int64_t id = 0;
+  std::string name;
+  geo::Ring area;
+  double limit_kmh = 0;
+};
+
 class PermitSet {
  public:
-  static std::shared_ptr<const PermitSet> Build(std::vector<Permit> permits, geo::GeofenceOptions options = {});
+  static std::shared_ptr<const PermitSet> Build(std::vector<Permit> permits, std::vector<SpeedZone> speed_zones = {},
+                                                geo::GeofenceOptions options = {});
   // Permits naming `vehicle_id` whose validity covers `time_ms`.
   std::vector<const Permit*> ValidFor(int64_t vehicle_id, int64_t time_ms) const;
   const geo::GeofenceIndex& index() const { return index_; }
+  // nullptr when no speed zone has this id.
+  const SpeedZone* speed_zone(int64_t id) const;
 
-  // Zone ids in the index: permit id * 4 + part.
-  enum Part : uint64_t { kSource = 0, kDisposal = 1, kCorridor = 2 };
+  // Zone ids in the index: permit id * 4 + part; speed zone id * 4 + 3.
+  enum Part : uint64_t { kSource = 0, kDisposal = 1, kCorridor = 2, kSpeedZone = 3 };
   static uint64_t ZoneId(int64_t permit_id, Part part) { return static_cast<uint64_t>(permit_id) * 4 + part; }
 
  private:
   std::vector<Permit> permits_;
+  std::unordered_map<int64_t, SpeedZone> speed_zones_;
   std::unordered_map<int64_t, std::vector<size_t>> by_vehicle_;
   geo::GeofenceIndex index_;
 };
@@ -92,8 +111,9 @@ enum class AlarmType {
   kSiteWithoutPermit,
   kTerminalOffline,
   kUncoveredWhileLoaded,
+  kOverspeed,
 };
-inline constexpr int kAlarmTypeCount = 8;
+inline constexpr int kAlarmTypeCount = 9;
 std::string_view AlarmTypeName(AlarmType type);
 
 struct RuleConfig {
@@ -110,12 +130,28 @@ struct RuleConfig {
     int bit = 0;
     bool set_means_closed = true;
   } cover;
+  // Where the terminal reports the tipper body raised (unloading); the same
+  // sources as the cover. kNone: unloading is read from status bits 8–9.
+  struct LiftSignal {
+    CoverSignal::Source source = CoverSignal::Source::kNone;
+    int bit = 0;
+    bool set_means_raised = true;
+  } lift;
+  // Overspeed in a speed zone: tier 1 above limit × (1 + tolerance), tier 2
+  // above limit × (1 + tier2).
+  double overspeed_tolerance = 0.10;
+  double overspeed_tier2 = 0.50;
 };
 
 // "status:12", "io:3", "ext:10" (the bit set means the cover is closed), with
 // ":open" appended when the set bit means open; "" or "none" turns the rule
 // off. Error names `field`.
 Result<RuleConfig::CoverSignal> ParseCoverSignal(std::string_view text, const std::string& field);
+
+// "io:4", "status:20", "ext:12" (the bit set means the body is raised), with
+// ":low" appended when the bit clear means raised; "" or "none": no lift
+// sensor. Error names `field`.
+Result<RuleConfig::LiftSignal> ParseLiftSignal(std::string_view text, const std::string& field);
 
 struct FixInput {
   std::string phone;       // terminal
@@ -138,6 +174,9 @@ struct Alarm {
   double lon = 0, lat = 0;
   int tier = 1;
   double distance_m = 0;   // off_corridor: metres beyond the corridor
+  double speed_kmh = 0;    // overspeed: the fix's speed
+  double limit_kmh = 0;    // overspeed: the zone's limit
+  int64_t zone_id = 0;     // overspeed: the speed zone
 };
 
 class AlarmRules {
@@ -154,6 +193,8 @@ class AlarmRules {
   struct TerminalState {
     bool active[kAlarmTypeCount] = {};
     int off_tier = 0;
+    int speed_tier = 0;
+    bool lift_raised = false;
     int64_t off_since_ms = -1;
     bool has_load = false;
     bool was_loaded = false;

@@ -23,6 +23,8 @@ const int64_t kMorning = *ParseIso8601("2026-11-21T10:00:00+08:00");
 // Permit 7 lets vehicle 1 haul from a site at (0..200, 0..200) to a disposal
 // site at (5000..5200, 0..200) along y = 100, 50 m either side, 20:00–06:00,
 // for November 2026. Vehicle 2 has no permit; vehicle 3's permit expired.
+// Speed zone 3 (a village street, 60 km/h) covers (2000..2600, 0..200) on
+// the route; zone 4 (a school gate, 30 km/h) overlaps its east end.
 std::shared_ptr<const PermitSet> Permits() {
   Permit p;
   p.id = 7;
@@ -38,7 +40,8 @@ std::shared_ptr<const PermitSet> Permits() {
   expired.id = 8;
   expired.vehicle_ids = {3};
   expired.valid_to_ms = *ParseIso8601("2026-11-10");
-  return PermitSet::Build({p, expired});
+  return PermitSet::Build({p, expired}, {{3, "village street", Box(2000, 0, 2600, 200), 60},
+                                         {4, "school gate", Box(2500, 0, 2600, 200), 30}});
 }
 
 struct Step {
@@ -94,11 +97,22 @@ const RuleCase kCases[] = {
      {{0, -100, 100, 3, false}, {30, 100, 100, 3, false}, {60, 120, 120, 0, false}}, {"site_without_permit"}},
     {"expired permit, enters the disposal site", 3, kNight, {{0, 5100, 100, 3, false}}, {"site_without_permit"}},
     {"own disposal site", 1, kNight, {{0, 5100, 100, 3, false}}, {}},
+    // Overspeed by zone: tier 1 beyond 10 % over the limit, tier 2 beyond 50 %.
+    {"66 km/h in a 60 zone: within the tolerance", 1, kNight, {{0, 2200, 100, 66, true}}, {}},
+    {"70 km/h in a 60 zone", 1, kNight, {{0, 2200, 100, 70, true}, {10, 2300, 100, 70, true}}, {"overspeed:1"}},
+    {"overspeed grows past 90 km/h: escalates", 1, kNight,
+     {{0, 2100, 100, 70, true}, {10, 2200, 100, 95, true}, {20, 2300, 100, 70, true}}, {"overspeed:1", "overspeed:2"}},
+    {"slows down, speeds up again: raises again", 1, kNight,
+     {{0, 2100, 100, 70, true}, {10, 2200, 100, 50, true}, {20, 2300, 100, 70, true}}, {"overspeed:1", "overspeed:1"}},
+    {"100 km/h outside every zone", 1, kNight, {{0, 1000, 100, 100, true}}, {}},
+    {"overlapping zones: the lower limit holds", 1, kNight, {{0, 2550, 100, 40, true}}, {"overspeed:1"}},
+    {"leaves the zone at speed: clears", 1, kNight,
+     {{0, 2200, 100, 70, true}, {10, 2700, 100, 70, true}, {20, 2100, 100, 70, true}}, {"overspeed:1", "overspeed:1"}},
 };
 
 std::string Label(const Alarm& a) {
   std::string s(AlarmTypeName(a.type));
-  if (a.type == AlarmType::kOffCorridor) s += ":" + std::to_string(a.tier);
+  if (a.type == AlarmType::kOffCorridor || a.type == AlarmType::kOverspeed) s += ":" + std::to_string(a.tier);
   return s;
 }
 
@@ -197,6 +211,95 @@ TEST(FleetRules, UncoveredWhileLoadedPerSignalMapping) {
     const bool raised = std::any_of(alarms.begin(), alarms.end(),
                                     [](const Alarm& a) { return a.type == AlarmType::kUncoveredWhileLoaded; });
     EXPECT_EQ(raised, c.want) << c.name;
+  }
+}
+
+TEST(FleetRules, OverspeedReportsSpeedLimitAndZone) {
+  auto permits = Permits();
+  ManualClock clock(kNight);
+  AlarmRules rules(clock);
+  const geo::LonLat ll = kLocal.ToLonLat({2200, 100});
+  std::vector<Alarm> alarms = rules.Evaluate(*permits, {"013511221122", 1, kNight, ll.lon, ll.lat, 72.5, 3u << 8, {}, {}});
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].type, AlarmType::kOverspeed);
+  EXPECT_EQ(alarms[0].zone_id, 3);
+  EXPECT_DOUBLE_EQ(alarms[0].speed_kmh, 72.5);
+  EXPECT_DOUBLE_EQ(alarms[0].limit_kmh, 60);
+  EXPECT_EQ(alarms[0].permit_id, 7);
+}
+
+// Unloading from a lift (tipper body) sensor, mapped here to IO bit 4: where
+// the terminal reports it, the body rising is the unloading; where it does
+// not, the load bits 8–9 still decide.
+TEST(FleetRules, UnloadingByLiftSensor) {
+  using Source = RuleConfig::CoverSignal::Source;
+  struct Fix {
+    double x, y;
+    bool loaded;
+    std::optional<uint16_t> io;
+  };
+  struct Case {
+    const char* name;
+    RuleConfig::LiftSignal lift;
+    std::vector<Fix> fixes;
+    int want;  // unloading_outside_disposal alarms
+  };
+  const RuleConfig::LiftSignal io4{Source::kIoStatus, 4, true};
+  const RuleConfig::LiftSignal io4_low{Source::kIoStatus, 4, false};
+  const Case cases[] = {
+      {"body raised halfway", io4, {{2500, 100, true, 0}, {2500, 100, true, 1u << 4}}, 1},
+      {"body raised in the disposal site", io4, {{5100, 150, true, 0}, {5100, 150, true, 1u << 4}}, 0},
+      {"body stays raised: one unloading", io4, {{2500, 100, true, 0}, {2500, 100, true, 16}, {2510, 100, false, 16}}, 1},
+      {"raised, lowered, raised again: two", io4, {{2500, 100, true, 16}, {2500, 100, true, 0}, {2600, 100, true, 16}}, 2},
+      {"lift mapped but not reported: load bits decide", io4, {{2500, 100, true, {}}, {2500, 100, false, {}}}, 1},
+      {"lift reported down, load bits drop: no tipping", io4, {{2500, 100, true, 0}, {2500, 100, false, 0}}, 0},
+      {"wired active-low: bit clears as the body rises", io4_low, {{2500, 100, true, 16}, {2500, 100, true, 0}}, 1},
+      {"no lift mapped: load bits decide", {}, {{2500, 100, true, 16}, {2500, 100, false, 16}}, 1},
+  };
+  auto permits = Permits();
+  for (const Case& c : cases) {
+    ManualClock clock(kNight);
+    RuleConfig config;
+    config.lift = c.lift;
+    AlarmRules rules(clock, config);
+    int got = 0;
+    int64_t t = kNight;
+    for (const Fix& f : c.fixes) {
+      const geo::LonLat ll = kLocal.ToLonLat({f.x, f.y});
+      for (const Alarm& a :
+           rules.Evaluate(*permits, {"013511221122", 1, t, ll.lon, ll.lat, 0, f.loaded ? 3u << 8 : 0u, f.io, {}}))
+        got += a.type == AlarmType::kUnloadingOutsideDisposal;
+      t += 30'000;
+    }
+    EXPECT_EQ(got, c.want) << c.name;
+  }
+}
+
+TEST(FleetRules, LiftSignalConfiguration) {
+  using Source = RuleConfig::CoverSignal::Source;
+  struct Case {
+    const char* text;
+    bool ok;
+    Source source;
+    int bit;
+    bool set_means_raised;
+  };
+  const Case cases[] = {
+      {"", true, Source::kNone, 0, true},           {"io:4", true, Source::kIoStatus, 4, true},
+      {"ext:12:low", true, Source::kExtSignal, 12, false}, {"status:20", true, Source::kStatus, 20, true},
+      {"io:4:open", false, Source::kNone, 0, true}, {"lift:1", false, Source::kNone, 0, true},
+      {"io:99", false, Source::kNone, 0, true},
+  };
+  for (const Case& c : cases) {
+    auto lift = ParseLiftSignal(c.text, "fleet.lift_signal");
+    ASSERT_EQ(lift.ok(), c.ok) << c.text;
+    if (!c.ok) {
+      EXPECT_EQ(lift.error().field, "fleet.lift_signal");
+      continue;
+    }
+    EXPECT_EQ(lift->source, c.source) << c.text;
+    EXPECT_EQ(lift->bit, c.bit) << c.text;
+    EXPECT_EQ(lift->set_means_raised, c.set_means_raised) << c.text;
   }
 }
 

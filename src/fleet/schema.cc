@@ -100,6 +100,25 @@ CREATE TABLE fleet_trips (
 CREATE INDEX fleet_trips_vehicle_load ON fleet_trips(vehicle_id, load_ms);
 CREATE INDEX fleet_trips_company_load ON fleet_trips(company_id, load_ms);
 )SQL"},
+      // Alarm handling (acknowledged by the office, escalated to an urban
+      // event) and speed zones for the overspeed rule.
+      {502, "fleet: alarm acknowledgement and escalation, speed zones", R"SQL(
+ALTER TABLE fleet_alarms ADD COLUMN acknowledged_ms BIGINT;
+ALTER TABLE fleet_alarms ADD COLUMN acknowledged_by BIGINT;
+ALTER TABLE fleet_alarms ADD COLUMN escalated_ms BIGINT;
+ALTER TABLE fleet_alarms ADD COLUMN escalated_by BIGINT;
+ALTER TABLE fleet_alarms ADD COLUMN speed_kmh {{REAL}} NOT NULL DEFAULT 0;
+ALTER TABLE fleet_alarms ADD COLUMN limit_kmh {{REAL}} NOT NULL DEFAULT 0;
+CREATE INDEX fleet_alarms_vehicle_time ON fleet_alarms(vehicle_id, time_ms);
+-- A zone polygon (JSON [[lon, lat], ...]) with its speed limit.
+CREATE TABLE fleet_speed_zones (
+  id {{ID}},
+  name TEXT NOT NULL UNIQUE,
+  area TEXT NOT NULL,
+  limit_kmh {{REAL}} NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)SQL"},
   };
 }
 

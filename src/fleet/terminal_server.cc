@@ -1,5 +1,7 @@
 #include "fleet/terminal_server.h"
 
+#include <cstdio>
+
 namespace sl::fleet {
 
 TerminalServer::TerminalServer(net::TcpServerOptions options, TerminalSink& sink, const Clock& clock)
@@ -29,6 +31,7 @@ TerminalServer::TerminalServer(net::TcpServerOptions options, TerminalSink& sink
       totals_.unsupported += s.unsupported - before.unsupported;
       totals_.refused += s.refused - before.refused;
       totals_.fixes += s.fixes - before.fixes;
+      totals_.resend_requests += s.resend_requests - before.resend_requests;
     }
     return out;
   };
@@ -64,6 +67,17 @@ std::string FleetMetrics(const FleetService& fleet, const TerminalServer* termin
   metric("sightline_fleet_fixes_stored_total", "Truck fixes stored.", "counter", fleet.stored_fixes());
   metric("sightline_fleet_fixes_store_failed_total", "Truck fixes lost to a failed store transaction.", "counter",
          fleet.store_errors());
+  // Fix received → alarm published on the bus, over the recent alarms.
+  const PositionWriter::Latency latency = fleet.alarm_latency();
+  out += "# HELP sightline_fleet_alarm_latency_ms Fix received to alarm published on the bus (recent alarms).\n"
+         "# TYPE sightline_fleet_alarm_latency_ms summary\n";
+  char line[96];
+  const std::pair<const char*, double> quantiles[] = {{"0.5", latency.p50_ms}, {"0.99", latency.p99_ms}, {"1", latency.max_ms}};
+  for (const auto& [q, ms] : quantiles) {
+    std::snprintf(line, sizeof line, "sightline_fleet_alarm_latency_ms{quantile=\"%s\"} %.3f\n", q, ms);
+    out += line;
+  }
+  out += "sightline_fleet_alarm_latency_ms_count " + std::to_string(latency.count) + "\n";
   if (!terminals) return out;
   const net::TcpServerStats tcp = terminals->Stats();
   const TerminalServer::Totals t = terminals->totals();
@@ -87,6 +101,8 @@ std::string FleetMetrics(const FleetService& fleet, const TerminalServer* termin
   metric("sightline_jt808_refused_total", "Messages refused (no authentication, wrong code, other phone, backpressure).",
          "counter", t.refused);
   metric("sightline_jt808_fixes_total", "Fixes accepted from terminals.", "counter", t.fixes);
+  metric("sightline_jt808_resend_requests_total", "0x8003 requests for missing subpackages.", "counter",
+         t.resend_requests);
   return out;
 }
 

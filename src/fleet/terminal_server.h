@@ -29,7 +29,7 @@ class TerminalServer {
   // Protocol counters summed over every connection so far.
   struct Totals {
     uint64_t frames = 0, bad_frames = 0, garbage_bytes = 0, oversized = 0;
-    uint64_t malformed = 0, unsupported = 0, refused = 0, fixes = 0;
+    uint64_t malformed = 0, unsupported = 0, refused = 0, fixes = 0, resend_requests = 0;
   };
   Totals totals() const;
 

@@ -23,6 +23,12 @@ void TerminalSession::OnBytes(jt808::ByteView data, jt808::Bytes& out) {
     }
     Handle(*packet, true, out);
   }
+  if (reassembler_.pending() == 0) return;
+  for (const jt808::MissingParts& missing : reassembler_.DueResends(clock_.NowMs())) {
+    ++stats_.resend_requests;
+    Send(missing.header, msg::kResendRequest,
+         jt808::EncodeResendRequest({missing.first_serial, missing.packet_indices}, missing.header.edition), out);
+  }
 }
 
 void TerminalSession::Send(const jt808::Header& to, uint16_t msg_id, jt808::ByteView body, jt808::Bytes& out) {

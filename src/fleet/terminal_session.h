@@ -10,7 +10,10 @@
 // from 0 per connection. Subpackages are acknowledged one by one and the
 // reassembled message is then handled without a second reply. Once a
 // connection has authenticated as one phone, packets naming another phone
-// are refused (result 1).
+// are refused (result 1). A subpackaged message still missing parts
+// ReassemblyLimits::resend_after_ms after its last part is asked for again
+// with 0x8003 listing the missing packets (checked whenever the terminal
+// sends anything, e.g. its heartbeat; at most max_resend_requests times).
 //
 // The sink does the domain work (store, rules, bus). Not thread-safe: one
 // session per connection, driven by one thread at a time.
@@ -48,11 +51,13 @@ struct SessionStats {
   uint64_t unsupported = 0;
   uint64_t refused = 0;          // before authentication, wrong code, other phone
   uint64_t fixes = 0;
+  uint64_t resend_requests = 0;  // 0x8003 sent
 };
 
 class TerminalSession {
  public:
-  TerminalSession(TerminalSink& sink, const Clock& clock) : sink_(sink), clock_(clock) {}
+  TerminalSession(TerminalSink& sink, const Clock& clock, jt808::ReassemblyLimits limits = {})
+      : sink_(sink), clock_(clock), reassembler_(limits) {}
 
   // Appends the reply frames for everything `data` completes to `out`.
   void OnBytes(jt808::ByteView data, jt808::Bytes& out);

@@ -10,7 +10,9 @@ namespace {
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 
-Response Invoke(const Handler& handler, Request& request) {
+}  // namespace
+
+Response InvokeHandler(const Handler& handler, Request& request) {
   try {
     Response response = handler(request);
     // Interim (1xx) and out-of-range statuses cannot be written as a final
@@ -29,15 +31,13 @@ Response Invoke(const Handler& handler, Request& request) {
   return ErrorResponse(500, "internal", "internal server error");
 }
 
-}  // namespace
-
 void LogNetError(std::string_view message) {
   // One fprintf call so concurrent lines do not interleave.
   std::fprintf(stderr, "sightline net: %.*s\n", static_cast<int>(message.size()), message.data());
 }
 
 ReplyKind Dispatch(const Router& router, const StaticFiles* static_files, Request& request,
-                   Response& response, StaticReply& file) {
+                   Response& response, StaticReply& file, const Handler** deferred) {
   auto target = ParseTarget(request.target);
   if (!target) {
     response = ErrorResponse(400, "bad_request", "malformed request target", "target");
@@ -54,7 +54,11 @@ ReplyKind Dispatch(const Router& router, const StaticFiles* static_files, Reques
   }
   switch (match.kind) {
     case Router::MatchKind::kFound:
-      response = Invoke(*match.handler, request);
+      if (match.execution == Execution::kWorker && deferred != nullptr) {
+        *deferred = match.handler;
+        return ReplyKind::kWorker;
+      }
+      response = InvokeHandler(*match.handler, request);
       return ReplyKind::kResponse;
     case Router::MatchKind::kWrongMethod: {
       std::string allow;

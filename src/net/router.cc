@@ -75,7 +75,7 @@ bool MoreSpecific(const std::vector<std::string>& a, const std::vector<std::stri
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Handler handler, Execution execution) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   }
@@ -84,6 +84,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   route.pattern = std::move(pattern);
   SplitPath(route.pattern, [&route](std::string_view s) { route.segments.emplace_back(s); });
   route.handler = std::move(handler);
+  route.execution = execution;
   routes_.push_back(std::move(route));
 }
 
@@ -111,6 +112,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
     }
     match.kind = MatchKind::kFound;
     match.handler = &best->handler;
+    match.execution = best->execution;
     match.allowed.clear();
     return match;
   }

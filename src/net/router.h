@@ -20,6 +20,13 @@
 
 namespace sl::net {
 
+// Where a route's handler runs. kInline: on the connection's I/O thread (the
+// default; right for handlers that take a few milliseconds). kWorker: on the
+// server's worker pool, for handlers that may take long (hashing gigabytes,
+// building archives); the I/O threads keep serving other connections while
+// it runs, and the connection waits for the handler without holding a thread.
+enum class Execution { kInline, kWorker };
+
 struct RouteInfo {
   std::string method;
   std::string pattern;
@@ -29,12 +36,13 @@ class Router {
  public:
   // `pattern` must start with '/' (std::invalid_argument otherwise: a
   // programming error caught at start-up).
-  void Add(std::string method, std::string pattern, Handler handler);
+  void Add(std::string method, std::string pattern, Handler handler, Execution execution = Execution::kInline);
 
   enum class MatchKind { kFound, kNoPath, kWrongMethod };
   struct Match {
     MatchKind kind = MatchKind::kNoPath;
     const Handler* handler = nullptr;      // set when kFound
+    Execution execution = Execution::kInline;  // of the route found
     std::vector<std::string> allowed;      // methods on the path, when kWrongMethod
   };
   // Finds the route for `method` and `path`, filling `params` on success.
@@ -50,6 +58,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    Execution execution = Execution::kInline;
   };
   std::vector<Route> routes_;
 };

@@ -12,8 +12,9 @@
 // 400 and the connection is closed. Every error body has the project's JSON
 // shape (see ErrorResponse in net/http.h).
 //
-// Handlers run on an I/O thread; an exception escaping one becomes a 500
-// (logged to stderr). A Response with `stream` set becomes a chunked
+// Handlers run on an I/O thread, or on the worker pool when their route says
+// Execution::kWorker (the connection then waits without holding an I/O
+// thread); an exception escaping one becomes a 500 (logged to stderr). A Response with `stream` set becomes a chunked
 // text/event-stream; a client more than 1000 chunks behind is dropped.
 //
 // Shutdown: Stop() (and SIGTERM/SIGINT when `handle_signals`) stops accepting,
@@ -37,6 +38,10 @@ namespace sl::net {
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port", "[::1]:port"; port 0 picks a free port
   int threads = 2;
+  // Threads that run the handlers of routes added with Execution::kWorker
+  // (long work such as completing a multi-gigabyte upload), so those never
+  // hold an I/O thread. At least 1.
+  int worker_threads = 2;
   std::string web_root;                   // empty: no static files
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 8 * 1024 * 1024;

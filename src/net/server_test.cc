@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <csignal>
 #include <random>
 
@@ -491,6 +492,84 @@ TEST(ServerTls, ServesHttps) {
   const std::string raw = RawExchange(runner.port(), "GET /api/ping HTTP/1.1\r\nHost: t\r\n\r\n");
   EXPECT_EQ(raw.find("pong"), std::string::npos);
   EXPECT_LT(runner.Stop(), 3s);
+}
+
+
+// A long handler on the worker pool holds no I/O thread: with a single I/O
+// thread, other requests are answered while it works, and its own response
+// still arrives (and a Stop() meanwhile waits for it).
+TEST_F(ServerTest, WorkerRouteDoesNotStallOtherRequests) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> entered{false};
+  router_.Add(
+      "POST", "/api/v1/long",
+      [&](Request& r) {
+        entered = true;
+        // Bounded so a broken server cannot hang the test binary.
+        released.wait_for(10s);
+        return Response::Text(200, "done " + std::to_string(r.body.size()));
+      },
+      Execution::kWorker);
+  options_.threads = 1;
+  options_.header_timeout = 2s;
+  auto& s = Start();
+  auto long_reply = std::async(std::launch::async, [&] {
+    auto client = s.Client();
+    client->set_read_timeout(15, 0);
+    return client->Post("/api/v1/long", std::string(1000, 'b'), "text/plain");
+  });
+  for (int i = 0; i < 500 && !entered; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(entered);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) {
+    auto res = s.Client()->Get("/api/v1/echo/" + std::to_string(i));
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 200);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s) << "requests waited for the long handler";
+  EXPECT_EQ(long_reply.wait_for(0ms), std::future_status::timeout) << "the long handler returned early";
+  release.set_value();
+  auto res = long_reply.get();
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "done 1000");
+}
+
+TEST_F(ServerTest, WorkerRouteFinishesDuringShutdown) {
+  std::atomic<bool> entered{false};
+  router_.Add(
+      "GET", "/api/v1/long",
+      [&](Request&) {
+        entered = true;
+        std::this_thread::sleep_for(400ms);
+        return Response::Text(200, "finished");
+      },
+      Execution::kWorker);
+  auto& s = Start();
+  auto reply = std::async(std::launch::async, [&] { return s.Client()->Get("/api/v1/long"); });
+  for (int i = 0; i < 500 && !entered; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(entered);
+  const auto took = s.Stop();
+  EXPECT_GE(took, 200ms) << "Run() returned while a worker handler was still running";
+  auto res = reply.get();
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "finished");
+  EXPECT_EQ(res->get_header_value("Connection"), "close");
+}
+
+TEST_F(ServerTest, WorkerRouteThatThrowsIs500) {
+  router_.Add("GET", "/api/v1/long-throw", [](Request&) -> Response { throw std::runtime_error("boom"); },
+              Execution::kWorker);
+  auto& s = Start();
+  auto res = s.Client()->Get("/api/v1/long-throw");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 500);
+  EXPECT_NE(res->body.find(R"("code":"internal")"), std::string::npos) << res->body;
+  res = s.Client()->Get("/api/v1/echo/1");  // the server still serves
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
 }
 
 }  // namespace

@@ -267,7 +267,21 @@ asio::awaitable<bool> Session<Stream>::Handle(std::shared_ptr<Session> self, Par
   Response response;
   StaticReply file;
   const StaticFiles* static_files = core_.static_files ? &*core_.static_files : nullptr;
-  const ReplyKind kind = Dispatch(core_.router, static_files, request, response, file);
+  const Handler* deferred = nullptr;
+  ReplyKind kind = Dispatch(core_.router, static_files, request, response, file, &deferred);
+  if (kind == ReplyKind::kWorker) {
+    // The handler runs on the worker pool; this coroutine resumes on its
+    // strand when it is done. The tracked executor keeps the io_context
+    // running (Run() must not return while a handler is still working).
+    auto work = asio::prefer(executor_, asio::execution::outstanding_work.tracked);
+    auto [error, result] = co_await asio::co_spawn(
+        core_.workers.get_executor(),
+        [&request, deferred]() -> asio::awaitable<Response> { co_return InvokeHandler(*deferred, request); },
+        kNoThrow);
+    (void)work;
+    response = error ? ErrorResponse(500, "internal", "internal server error") : std::move(result);
+    kind = ReplyKind::kResponse;
+  }
   // Stop() during the handler: answer, then close.
   if (core_.stopping.load(std::memory_order_relaxed)) keep_alive = false;
 

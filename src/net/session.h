@@ -48,10 +48,15 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 // (HttpServer::Impl declares it before the io_context).
 class ServerCore {
  public:
-  ServerCore(const ServerOptions& options, const Router& router) : options(options), router(router) {}
+  ServerCore(const ServerOptions& options, const Router& router)
+      : options(options), router(router), workers(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
 
   const ServerOptions& options;
   const Router& router;
+  // Runs the handlers of Execution::kWorker routes. Its destructor joins the
+  // threads; by then the io_context has no work left, and a session waiting
+  // for a worker counts as work, so no handler is still running.
+  asio::thread_pool workers;
   std::optional<StaticFiles> static_files;
   StatsCollector stats;
   // Set once by Stop(); sessions read it between requests.

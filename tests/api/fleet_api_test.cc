@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
+
+#include "bus/event_intake.h"
 
 #include "api_test_util.h"
 #include "common/time.h"
@@ -78,12 +81,12 @@ class Terminal {
     if (!rr.ok() || rr->result != 0) return false;
     return SendForResult(msg::kAuthenticate, EncodeAuthentication({rr->auth_code, "", ""}, Edition::k2013)) == 0;
   }
-  uint8_t Fix(double x, double y, int64_t time_ms, bool loaded) {
+  uint8_t Fix(double x, double y, int64_t time_ms, bool loaded, double kmh = 36.5) {
     Location loc;
     const geo::LonLat ll = kLocal.ToLonLat({x, y});
     loc.lon = ll.lon;
     loc.lat = ll.lat;
-    loc.speed_kmh = 36.5;
+    loc.speed_kmh = kmh;
     loc.direction = 90;
     loc.status = status::kAccOn | status::kPositioned | (loaded ? 3u << 8 : 0u);
     loc.time_ms = time_ms;
@@ -109,6 +112,15 @@ class FleetApiTest : public ServerSuite {
   boost::json::value Post(const std::string& path, const std::string& body, int want_status = 201) {
     auto r = server_->Client()->Post(path, Bearer(admin_), body, "application/json");
     EXPECT_EQ(r->status, want_status) << path << ": " << r->body;
+    return ParseJson(r->body);
+  }
+  boost::json::value Send(const std::string& method, const std::string& path, const std::string& token,
+                          const std::string& body, int want_status) {
+    auto client = server_->Client();
+    httplib::Result r = method == "PUT"      ? client->Put(path, Bearer(token), body, "application/json")
+                        : method == "DELETE" ? client->Delete(path, Bearer(token))
+                                             : client->Post(path, Bearer(token), body, "application/json");
+    EXPECT_EQ(r->status, want_status) << method << " " << path << ": " << r->body;
     return ParseJson(r->body);
   }
   boost::json::value Get(const std::string& path, const std::string& token) {
@@ -252,6 +264,235 @@ TEST_F(FleetApiTest, BadInputAndPermissions) {
   r = server_->Client()->Post("/api/v1/fleet/companies", Bearer(server_->Login("commander")), R"({"name":"x"})",
                               "application/json");
   EXPECT_EQ(r->status, 403);
+}
+
+// The office's side: permits edited and deleted (audited), a speed zone, a
+// truck that speeds and unloads halfway, the alarms acknowledged and
+// escalated to an urban event (EventIntake on the bus), statistics and the
+// company's integrity rating.
+TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
+  const std::string admin = admin_;
+  const int64_t company = Post("/api/v1/fleet/companies", R"({"name":"乌镇渣土运输有限公司"})").at("id").as_int64();
+  const int64_t vehicle =
+      Post("/api/v1/fleet/vehicles", R"({"company_id":)" + std::to_string(company) +
+                                         R"(,"plate":"浙F00002","terminal_phone":"13522223333","capacity_t":20})")
+          .at("id")
+          .as_int64();
+  auto permit_body = [&](const std::string& code, int buffer_m) {
+    return R"({"code":")" + code + R"(","company_id":)" + std::to_string(company) + R"(,"vehicle_ids":[)" +
+           std::to_string(vehicle) + R"(],"source_site":)" + RingJson({{0, 0}, {200, 0}, {200, 200}, {0, 200}}) +
+           R"(,"disposal_site":)" + RingJson({{5000, 0}, {5200, 0}, {5200, 200}, {5000, 200}}) + R"(,"corridor":)" +
+           RingJson({{100, 100}, {5100, 100}}) + R"(,"corridor_buffer_m":)" + std::to_string(buffer_m) +
+           R"(,"windows":["20:00-06:00"],"valid_from":"2026-11-01","valid_to":"2026-12-01"})";
+  };
+  const int64_t permit = Post("/api/v1/fleet/permits", permit_body("TX-OFF-1", 50)).at("id").as_int64();
+  const int64_t spare = Post("/api/v1/fleet/permits", permit_body("TX-OFF-2", 50)).at("id").as_int64();
+  const std::string permit_path = "/api/v1/fleet/permits/" + std::to_string(permit);
+
+  // Replace: every field, vehicle list included.
+  auto updated = Send("PUT", permit_path, admin, permit_body("TX-OFF-1", 80), 200);
+  EXPECT_EQ(updated.at("corridor_buffer_m").to_number<double>(), 80);
+  auto of_vehicle = Get("/api/v1/fleet/permits?vehicle_id=" + std::to_string(vehicle), admin);
+  ASSERT_EQ(of_vehicle.at("items").as_array().size(), 2u);  // TX-OFF-1 and TX-OFF-2
+  auto fetched = Get(permit_path, admin);
+  EXPECT_EQ(fetched.at("corridor_buffer_m").to_number<double>(), 80);
+  ASSERT_EQ(fetched.at("vehicle_ids").as_array().size(), 1u);
+  EXPECT_EQ(fetched.at("vehicle_ids").at(0).as_int64(), vehicle);
+  auto r = server_->Client()->Put(permit_path, Bearer(admin), R"({"code":"TX-OFF-1"})", "application/json");
+  EXPECT_EQ(r->status, 400);
+  r = server_->Client()->Put(permit_path, Bearer(admin), permit_body("TX-OFF-2", 50), "application/json");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(ErrorFieldOf(r), "code");
+  r = server_->Client()->Put("/api/v1/fleet/permits/999999", Bearer(admin), permit_body("TX-OFF-9", 50),
+                             "application/json");
+  EXPECT_EQ(r->status, 404);
+  // A permit covers its own company's vehicles only.
+  const int64_t other = Post("/api/v1/fleet/companies", R"({"name":"濮院土方工程公司"})").at("id").as_int64();
+  std::string foreign = permit_body("TX-OFF-1", 80);
+  foreign.replace(foreign.find("\"company_id\":" + std::to_string(company)),
+                  ("\"company_id\":" + std::to_string(company)).size(), "\"company_id\":" + std::to_string(other));
+  r = server_->Client()->Put(permit_path, Bearer(admin), foreign, "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "vehicle_ids");
+  std::string nowhere = permit_body("TX-OFF-1", 80);
+  nowhere.replace(nowhere.find("\"company_id\":" + std::to_string(company)),
+                  ("\"company_id\":" + std::to_string(company)).size(), "\"company_id\":999999");
+  r = server_->Client()->Put(permit_path, Bearer(admin), nowhere, "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "company_id");
+  r = server_->Client()->Put(permit_path, Bearer(server_->Login("commander")), permit_body("TX-OFF-1", 60),
+                             "application/json");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(Get(permit_path, admin).at("corridor_buffer_m").to_number<double>(), 80);  // nothing lost
+  Send("DELETE", "/api/v1/fleet/permits/" + std::to_string(spare), admin, "", 200);
+  EXPECT_EQ(server_->Client()->Get("/api/v1/fleet/permits/" + std::to_string(spare), Bearer(admin))->status, 404);
+  auto audit = Get("/api/v1/audit?action=fleet.permit.&limit=50", admin);
+  std::set<std::string> actions;
+  for (const auto& e : audit.at("items").as_array()) actions.insert(std::string(e.at("action").as_string()));
+  EXPECT_TRUE(actions.count("fleet.permit.update")) << boost::json::serialize(audit);
+  EXPECT_TRUE(actions.count("fleet.permit.delete"));
+
+  // A 60 km/h village street on the route.
+  Post("/api/v1/fleet/speed-zones", R"({"name":"乌镇村道","limit_kmh":60,"area":)" +
+                                        RingJson({{2000, 0}, {2600, 0}, {2600, 200}, {2000, 200}}) + "}");
+  r = server_->Client()->Post("/api/v1/fleet/speed-zones", Bearer(admin),
+                              R"({"name":"x","limit_kmh":900,"area":[[120.1,30.1],[120.2,30.1],[120.2,30.2]]})",
+                              "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "limit_kmh");
+  r = server_->Client()->Post("/api/v1/fleet/speed-zones", Bearer(admin),
+                              R"({"name":"乌镇村道","limit_kmh":60,"area":[[120.1,30.1],[120.2,30.1],[120.2,30.2]]})",
+                              "application/json");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(ErrorFieldOf(r), "name");
+  r = server_->Client()->Post("/api/v1/fleet/speed-zones", Bearer(admin),
+                              R"({"name":"y","limit_kmh":60,"area":[[120.1,30.1],[500,30.1],[120.2,30.2]]})",
+                              "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "area");
+
+  const int64_t night = *ParseIso8601("2026-11-20T22:00:00+08:00");
+  Terminal truck(server_->app().jt808_port(), "013522223333");
+  ASSERT_TRUE(truck.Login());
+  EXPECT_EQ(truck.Fix(100, 100, night, false, 0), 0);               // empty at the source site
+  EXPECT_EQ(truck.Fix(150, 100, night + 60'000, true, 10), 0);      // loads
+  EXPECT_EQ(truck.Fix(2200, 100, night + 300'000, true, 80), 0);    // 80 in the 60 zone
+  EXPECT_EQ(truck.Fix(2500, 100, night + 400'000, true, 0), 0);     // stops halfway
+  EXPECT_EQ(truck.Fix(2500, 100, night + 460'000, false, 0), 0);    // and tips the load
+  server_->app().fleet().Flush();
+
+  const std::string commander = server_->Login("commander");
+  auto alarms = Get("/api/v1/fleet/alarms?phone=013522223333&limit=50", commander);
+  int64_t overspeed = 0, dumping = 0;
+  for (const auto& a : alarms.at("items").as_array()) {
+    if (a.at("type").as_string() == "overspeed") {
+      overspeed = a.at("id").as_int64();
+      EXPECT_EQ(a.at("speed_kmh").to_number<double>(), 80);
+      EXPECT_EQ(a.at("limit_kmh").to_number<double>(), 60);
+      EXPECT_EQ(a.at("tier").as_int64(), 1);
+    }
+    if (a.at("type").as_string() == "unloading_outside_disposal") dumping = a.at("id").as_int64();
+    EXPECT_TRUE(a.at("escalated").is_null());
+  }
+  ASSERT_NE(overspeed, 0) << boost::json::serialize(alarms);
+  ASSERT_NE(dumping, 0) << boost::json::serialize(alarms);
+
+  // Escalation hands the alarm to the urban-event loop, once per alarm.
+  std::mutex mu;
+  std::vector<EventIntake> intakes;
+  auto sub = server_->app().bus().Subscribe<EventIntake>([&](const EventIntake& e) {
+    std::lock_guard lock(mu);
+    intakes.push_back(e);
+  });
+  const std::string escalate = "/api/v1/fleet/alarms/" + std::to_string(dumping) + "/escalate";
+  const std::string officer = server_->Login("officer");
+  auto escalated = Send("POST", escalate, officer, "", 200);
+  ASSERT_TRUE(escalated.at("escalated").is_string());
+  EXPECT_TRUE(escalated.at("escalated_by").is_int64());
+  auto again = Send("POST", escalate, commander, "", 200);
+  EXPECT_EQ(again.at("escalated"), escalated.at("escalated"));        // the first escalation stays
+  EXPECT_EQ(again.at("escalated_by"), escalated.at("escalated_by"));
+  EXPECT_EQ(server_->Client()->Post(escalate, Bearer(server_->Login("auxiliary")), "", "application/json")->status, 403);
+  EXPECT_EQ(server_->Client()->Post("/api/v1/fleet/alarms/999999/escalate", Bearer(officer), "", "application/json")
+                ->status,
+            404);
+  server_->app().bus().Unsubscribe(sub);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(intakes.size(), 2u);
+    const EventIntake& e = intakes[0];
+    EXPECT_EQ(e.source, "fleet");
+    EXPECT_EQ(e.source_ref, "fleet-alarm:" + std::to_string(dumping));
+    EXPECT_EQ(intakes[1].source_ref, e.source_ref);
+    EXPECT_EQ(e.category, "construction_waste");
+    EXPECT_NE(e.title.find("浙F00002"), std::string::npos) << e.title;
+    EXPECT_EQ(e.occurred_at_ms, night + 460'000);
+    EXPECT_GT(e.reported_by, 0);
+    EXPECT_NEAR(e.lon, kLocal.ToLonLat({2500, 100}).lon, 1e-5);
+    ASSERT_EQ(e.evidence_url.rfind("/api/v1/fleet/terminals/013522223333/positions?from=", 0), 0u) << e.evidence_url;
+    // The evidence is the track around the alarm, fetchable as GeoJSON.
+    auto track = Get(e.evidence_url, commander);
+    EXPECT_EQ(track.at("type").as_string(), "FeatureCollection");
+    EXPECT_EQ(track.at("features").as_array().size(), 5u);
+  }
+  // The urban-event loop takes the escalation in once, however often it is
+  // escalated: one collected event that cites the alarm and its track.
+  {
+    const std::string list = "/api/v1/events?source=fleet";
+    boost::json::array events;
+    for (int i = 0; i < 100; ++i) {  // intake is filed on the event service's worker
+      events = Get(list, commander).at("items").as_array();
+      if (!events.empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(events.size(), 1u) << boost::json::serialize(events);
+    const auto& ev = events[0].as_object();
+    EXPECT_EQ(ev.at("source_ref").as_string(), "fleet-alarm:" + std::to_string(dumping));
+    EXPECT_EQ(ev.at("category").as_string(), "construction_waste");
+    EXPECT_EQ(ev.at("media_url").as_string(), intakes[0].evidence_url);
+    EXPECT_EQ(ev.at("status").as_string(), "collected");
+  }
+
+  // Acknowledged alarms leave the open list.
+  auto acked = Send("POST", "/api/v1/fleet/alarms/" + std::to_string(overspeed) + "/acknowledge", commander, "", 200);
+  EXPECT_TRUE(acked.at("acknowledged").is_string());
+  auto open = Get("/api/v1/fleet/alarms?phone=013522223333&state=open", commander);
+  EXPECT_EQ(open.at("items").as_array().size(), 0u) << boost::json::serialize(open);  // one acked, one escalated
+  EXPECT_EQ(server_->Client()->Get("/api/v1/fleet/alarms?state=maybe", Bearer(commander))->status, 400);
+  EXPECT_EQ(Get("/api/v1/fleet/alarms/" + std::to_string(overspeed), commander).at("id").as_int64(), overspeed);
+
+  // Statistics and the integrity rating over that night.
+  const std::string period = "from=2026-11-20T00:00:00%2B08:00&to=2026-11-22T00:00:00%2B08:00";
+  auto stats = Get("/api/v1/fleet/stats?group=company&" + period, commander);
+  bool found = false;
+  for (const auto& row : stats.at("items").as_array()) {
+    if (row.at("id").as_int64() != company) continue;
+    found = true;
+    EXPECT_EQ(row.at("label").as_string(), "乌镇渣土运输有限公司");
+    EXPECT_EQ(row.at("trips").as_int64(), 1);
+    EXPECT_EQ(row.at("non_compliant").as_int64(), 1);
+    EXPECT_EQ(row.at("alarms_by_type").at("overspeed").as_int64(), 1);
+    EXPECT_EQ(row.at("alarms_by_type").at("unloading_outside_disposal").as_int64(), 1);
+    EXPECT_GT(row.at("distance_km").to_number<double>(), 2.0);
+  }
+  EXPECT_TRUE(found) << boost::json::serialize(stats);
+  auto by_vehicle = Get("/api/v1/fleet/stats?group=vehicle&" + period, commander);
+  found = false;
+  for (const auto& row : by_vehicle.at("items").as_array())
+    if (row.at("id").as_int64() == vehicle) found = row.at("label").as_string() == "浙F00002";
+  EXPECT_TRUE(found) << boost::json::serialize(by_vehicle);
+  auto by_site = Get("/api/v1/fleet/stats?group=site&" + period, commander);
+  found = false;
+  for (const auto& row : by_site.at("items").as_array())
+    if (row.at("id").as_int64() == permit) found = row.at("label").as_string() == "TX-OFF-1";
+  EXPECT_TRUE(found) << boost::json::serialize(by_site);
+  r = server_->Client()->Get("/api/v1/fleet/stats?group=town", Bearer(commander));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "group");
+  r = server_->Client()->Get("/api/v1/fleet/ratings?from=last-month", Bearer(commander));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "from");
+  r = server_->Client()->Get("/api/v1/fleet/ratings?from=2026-11-22&to=2026-11-20", Bearer(commander));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(ErrorFieldOf(r), "from");
+
+  auto ratings = Get("/api/v1/fleet/ratings?" + period, commander);
+  found = false;
+  for (const auto& row : ratings.at("items").as_array()) {
+    if (row.at("company_id").as_int64() != company) continue;
+    found = true;
+    // overspeed tier 1 (2) + dumping (10) + one non-compliant manifest (2),
+    // over one manifest counted as ten: 100 - 100 * 14 / 10 < 0.
+    EXPECT_EQ(row.at("points").as_int64(), 14);
+    EXPECT_EQ(row.at("score").to_number<double>(), 0);
+    EXPECT_EQ(row.at("grade").as_string(), "D");
+  }
+  EXPECT_TRUE(found) << boost::json::serialize(ratings);
+
+  // A permit that manifests cite is kept.
+  r = server_->Client()->Delete(permit_path, Bearer(admin));
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(Get(permit_path, admin).at("code").as_string(), "TX-OFF-1");
 }
 
 }  // namespace

@@ -207,7 +207,7 @@ test('admin opens the console: staff table, audit log with the logins, sign out'
     await page.getByTestId('view-overview').waitFor();
     assert.equal(await page.getByTestId('current-role').innerText(), '系统管理员');
     // Placeholders for later modules are present and disabled.
-    assert.equal(await page.getByTestId('nav-cases').isDisabled(), true);
+    assert.equal(await page.getByTestId('nav-inspections').isDisabled(), true);
 
     await page.getByTestId('nav-staff').click();
     await page.getByTestId('staff-table').getByTestId('table-row').first().waitFor();

@@ -21,7 +21,8 @@ TestServer::TestServer(TestServerOptions options) {
   app_options.auth = options.auth;
   app_options.jt808_listen = options.jt808_listen;
   app_options.parking = options.parking;
-  auto app = api::Application::Open(app_options);
+  app_options.data_dir = options.data_dir;
+  auto app = api::Application::Open(app_options, options.clock ? *options.clock : SystemClock::Instance());
   if (!app.ok()) {
     ADD_FAILURE() << "cannot open the application: " << app.error().message;
     std::abort();

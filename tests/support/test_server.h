@@ -22,6 +22,10 @@ struct TestServerOptions {
   auth::AuthOptions auth;
   std::string jt808_listen;  // empty: no JT/T 808 terminal server
   parking::ParkingOptions parking;  // e.g. the MQTT broker a parking test started
+  std::string data_dir;      // empty: no transparency log, no evidence store
+  // The application's clock (deadlines, sessions); null: the system clock.
+  // Must outlive the server.
+  const Clock* clock = nullptr;
 };
 
 class TestServer {

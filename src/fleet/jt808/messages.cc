@@ -51,6 +51,28 @@ Bytes EncodeGeneralReply(const GeneralReply& reply) {
   return out;
 }
 
+Result<ResendRequest> DecodeResendRequest(ByteView body, Edition edition) {
+  Reader r(body);
+  ResendRequest req;
+  req.first_serial = r.U16();
+  const size_t count = edition == Edition::k2019 ? r.U16() : r.U8();
+  for (size_t i = 0; i < count && r.ok(); ++i) req.packet_indices.push_back(r.U16());
+  if (!r.ok() || r.remaining() != 0)
+    return Error::BadRequest("resend request: the packet list does not match its count", "body");
+  return req;
+}
+
+Bytes EncodeResendRequest(const ResendRequest& request, Edition edition) {
+  Bytes out;
+  PutU16(out, request.first_serial);
+  const size_t limit = edition == Edition::k2019 ? 0xFFFF : 0xFF;
+  const size_t count = std::min(request.packet_indices.size(), limit);
+  if (edition == Edition::k2019) PutU16(out, static_cast<uint16_t>(count));
+  else PutU8(out, static_cast<uint8_t>(count));
+  for (size_t i = 0; i < count; ++i) PutU16(out, request.packet_indices[i]);
+  return out;
+}
+
 Result<Registration> DecodeRegistration(ByteView body, Edition edition) {
   const RegistrationWidths w = WidthsFor(edition);
   Reader r(body);

@@ -28,6 +28,7 @@ inline constexpr uint16_t kAuthenticate = 0x0102;
 inline constexpr uint16_t kLocation = 0x0200;
 inline constexpr uint16_t kBatchLocation = 0x0704;
 inline constexpr uint16_t kPlatformReply = 0x8001;
+inline constexpr uint16_t kResendRequest = 0x8003;
 inline constexpr uint16_t kRegisterReply = 0x8100;
 }  // namespace msg
 
@@ -43,6 +44,17 @@ struct GeneralReply {
 };
 Result<GeneralReply> DecodeGeneralReply(ByteView body);
 Bytes EncodeGeneralReply(const GeneralReply& reply);
+
+// 0x8003 platform request to resend subpackages: the serial of packet 1 of
+// the message and the indices (1-based) of the packets still missing. The
+// count is a BYTE in 2013 and a WORD in 2019.
+struct ResendRequest {
+  uint16_t first_serial = 0;
+  std::vector<uint16_t> packet_indices;
+  bool operator==(const ResendRequest&) const = default;
+};
+Result<ResendRequest> DecodeResendRequest(ByteView body, Edition edition);
+Bytes EncodeResendRequest(const ResendRequest& request, Edition edition);
 
 // 0x0100 terminal registration.
 struct Registration {

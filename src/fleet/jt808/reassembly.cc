@@ -15,6 +15,26 @@ void Reassembler::Expire(int64_t now_ms) {
   }
 }
 
+std::vector<MissingParts> Reassembler::DueResends(int64_t now_ms) {
+  std::vector<MissingParts> out;
+  if (pending_.empty()) return out;
+  Expire(now_ms);
+  for (auto& [key, p] : pending_) {
+    if (p.requests >= limits_.max_resend_requests || now_ms - p.quiet_since_ms < limits_.resend_after_ms) continue;
+    MissingParts m;
+    m.header = p.header;
+    m.first_serial = std::get<2>(key);
+    const uint16_t total = std::get<1>(key);
+    for (uint16_t i = 1; i <= total; ++i)
+      if (!p.parts.count(i)) m.packet_indices.push_back(i);
+    p.quiet_since_ms = now_ms;
+    ++p.requests;
+    ++resend_requests_;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 std::optional<Packet> Reassembler::Add(Packet part, int64_t now_ms) {
   Expire(now_ms);
   const Header& h = part.header;
@@ -35,9 +55,10 @@ std::optional<Packet> Reassembler::Add(Packet part, int64_t now_ms) {
       dropped_ += oldest->second.parts.size();
       pending_.erase(oldest);
     }
-    it = pending_.emplace(key, Pending{now_ms, h, {}, 0}).first;
+    it = pending_.emplace(key, Pending{now_ms, now_ms, 0, h, {}, 0}).first;
   }
   Pending& p = it->second;
+  p.quiet_since_ms = now_ms;
   if (h.packet_index == 1) p.header = h;
   auto [slot, inserted] = p.parts.try_emplace(h.packet_index);
   if (!inserted) p.bytes -= slot->second.size();

@@ -209,6 +209,46 @@ TEST(Jt808Reassembly, OutOfOrderDuplicatesExpiryAndLimits) {
   EXPECT_GE(r.dropped(), 4u);
 }
 
+// 0x8003: a message still missing parts after resend_after_ms is listed with
+// exactly its missing packets, at most max_resend_requests times, and never
+// once it completes.
+TEST(Jt808Reassembly, MissingPartsAreDueForResend) {
+  Reassembler r({.timeout_ms = 60'000, .resend_after_ms = 10'000, .max_resend_requests = 2});
+  EXPECT_FALSE(r.Add(Part(100, 1, 4, "a"), 0));
+  EXPECT_FALSE(r.Add(Part(102, 3, 4, "c"), 1000));
+  EXPECT_TRUE(r.DueResends(10'999).empty());  // 10 s after the last part: not yet
+  std::vector<MissingParts> due = r.DueResends(11'000);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].first_serial, 100);
+  EXPECT_EQ(due[0].packet_indices, (std::vector<uint16_t>{2, 4}));
+  EXPECT_EQ(due[0].header.phone, "013511221122");
+  EXPECT_TRUE(r.DueResends(15'000).empty());   // asked recently
+  EXPECT_FALSE(r.Add(Part(101, 2, 4, "b"), 16'000));  // one of them arrives
+  due = r.DueResends(26'000);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].packet_indices, (std::vector<uint16_t>{4}));
+  EXPECT_TRUE(r.DueResends(40'000).empty());   // asked twice: no more
+  EXPECT_EQ(r.resend_requests(), 2u);
+  std::optional<Packet> whole = r.Add(Part(103, 4, 4, "d"), 41'000);
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_EQ(std::string(whole->body.begin(), whole->body.end()), "abcd");
+  EXPECT_TRUE(r.DueResends(90'000).empty());
+}
+
+TEST(Jt808ResendRequest, BothEditionsRoundTrip) {
+  const ResendRequest req{0x1234, {2, 4, 9}};
+  // 2013: serial, BYTE count, WORD ids.
+  EXPECT_EQ(EncodeResendRequest(req, Edition::k2013), FromHex("123403000200040009"));
+  // 2019: serial, WORD count, WORD ids.
+  EXPECT_EQ(EncodeResendRequest(req, Edition::k2019), FromHex("12340003000200040009"));
+  for (Edition e : {Edition::k2013, Edition::k2019}) {
+    Result<ResendRequest> back = DecodeResendRequest(EncodeResendRequest(req, e), e);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, req);
+  }
+  EXPECT_FALSE(DecodeResendRequest(FromHex("12340300020004"), Edition::k2013).ok());  // one id short
+}
+
 TEST(Jt808Reassembly, SerialsWrapAround) {
   Reassembler r;
   EXPECT_FALSE(r.Add(Part(0xFFFF, 1, 2, "a"), 0));

@@ -44,6 +44,16 @@ const READERS = {
   'audit.read': ['admin', 'supervisor'],
   'live.read': ['admin', 'commander', 'leader', 'supervisor', 'officer'],
   'parking.read': ['admin', 'commander', 'officer', 'leader', 'supervisor'],
+  'evidence.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor', 'partner'],
+  // Construction-waste trucks.
+  'fleet.read': ['admin', 'commander', 'officer', 'leader', 'supervisor'],
+  'fleet.write': ['admin', 'officer'],
+  'fleet.alarm': ['admin', 'commander', 'officer'],
+  'cases.read': ['admin', 'commander', 'officer', 'auxiliary', 'legal_reviewer', 'leader', 'supervisor'],
+  'cases.stats': ['admin', 'commander', 'officer', 'legal_reviewer', 'leader', 'supervisor'],
+  // Urban events
+  'events.read': ['admin', 'commander', 'officer', 'auxiliary', 'leader', 'supervisor'],
+  'events.stats': ['admin', 'commander', 'leader', 'supervisor'],
 };
 
 export function can(user, action) {

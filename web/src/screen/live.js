@@ -8,7 +8,7 @@ import { hook } from './hook.js';
 
 const MAX_EVENTS = 20;
 // Named SSE event types we display; unnamed "message" events are shown too.
-const TYPES = ['hello', 'audit', 'event', 'alert', 'case', 'truck', 'parking', 'device', 'fleet.alarm'];
+const TYPES = ['hello', 'audit', 'event', 'alert', 'case', 'truck', 'parking', 'device', 'fleet.alarm', 'events.created', 'events.deadline'];
 const RETRY_MS = 5000;
 
 let seq = 0;
@@ -66,6 +66,8 @@ export function useLive(handlers = {}) {
         hook.errors.push('fleet.positions: bad JSON');
       }
     });
+    // Urban events: new ones are in the ticker (TYPES); any step refreshes the layer and counts.
+    for (const type of ['events.created', 'events.step']) source.addEventListener(type, () => handlers.event && handlers.event());
     source.addEventListener('fleet.alarm', (e) => {
       try {
         if (handlers.alarm) handlers.alarm(JSON.parse(e.data));

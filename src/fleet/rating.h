@@ -1,0 +1,71 @@
+// Transport integrity rating of a construction-waste transport company
+// (运输诚信评价; Jiaxing construction waste regulation Art. 10, which
+// institutes the rating and leaves its method to the sanitation authority).
+//
+// The method here is deliberately simple and fully transparent, so a company
+// can recompute its own score from the manifests and alarms it is shown:
+//
+//   points = Σ over the company's alarms in the period of the weight of the
+//            alarm kind (kRatingWeights; tier 2 where a kind has tiers)
+//          + 2 for every non-compliant manifest (loaded outside the permit's
+//            source site or unloaded outside its disposal site)
+//   score  = max(0, 100 − 100 × points / max(trips, 10))
+//
+// i.e. penalty points per manifest, scaled to 100; a company with fewer than
+// ten manifests is measured as if it had ten, so one alarm on one trip does
+// not sink a small company, nor does a company escape by hauling little.
+//   grade  A (守信) score ≥ 90, B (基本守信) ≥ 75, C (警示) ≥ 60, D (失信) < 60;
+//          any unloading outside a disposal site (dumping along the route, the
+//          regulation's heaviest fine) caps the grade at C.
+// A company with no manifest and no alarm in the period is not rated ("-").
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fleet/rules.h"
+
+namespace sl::fleet {
+
+struct RatingWeight {
+  AlarmType type;
+  int tier1;  // points per alarm (tier 1, or the only tier)
+  int tier2;  // points per tier 2 alarm (kinds with tiers)
+};
+inline constexpr std::array<RatingWeight, kAlarmTypeCount> kRatingWeights = {{
+    {AlarmType::kUnloadingOutsideDisposal, 10, 10},
+    {AlarmType::kNoValidPermit, 8, 8},
+    {AlarmType::kOffCorridor, 3, 6},
+    {AlarmType::kSiteWithoutPermit, 4, 4},
+    {AlarmType::kOutsideHours, 3, 3},
+    {AlarmType::kUncoveredWhileLoaded, 3, 3},
+    {AlarmType::kOverspeed, 2, 4},
+    {AlarmType::kTerminalOffline, 1, 1},
+    {AlarmType::kUnregisteredVehicle, 0, 0},  // no vehicle record: no company to charge
+}};
+inline constexpr int kNonCompliantTripPoints = 2;
+inline constexpr int kMinTripsMeasured = 10;
+
+// A company's activity in the period.
+struct CompanyActivity {
+  int64_t trips = 0;
+  int64_t non_compliant_trips = 0;
+  // Alarms by kind (index: AlarmType) and tier (index 0: tier 1, 1: tier 2).
+  int64_t alarms[kAlarmTypeCount][2] = {};
+};
+
+struct Rating {
+  bool rated = false;
+  int64_t points = 0;
+  double score = 0;  // 0..100
+  char grade = '-';  // 'A'..'D', '-' when not rated
+  bool capped = false;  // the dumping cap lowered the grade
+};
+
+Rating RateCompany(const CompanyActivity& activity);
+
+}  // namespace sl::fleet

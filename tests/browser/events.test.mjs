@@ -1,0 +1,279 @@
+// Browser test of the urban-event loop, run against a live `sightline serve`
+// with the demo city (see tests/browser/screen.test.mjs for the set-up):
+// a citizen reports on the phone-sized public page → the supervision centre
+// files → the command centre dispatches → the officer handles and feeds back
+// → the supervision centre verifies and closes; the indicators move, the
+// public status page says closed, and the big screen shows the event module.
+// Screenshots go to $SIGHTLINE_TEST_OUTPUT (default test-output/).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../web/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const BASE = (process.env.SIGHTLINE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
+const PASSWORD = process.env.SIGHTLINE_DEMO_PASSWORD || '';
+const OUT = path.resolve(process.env.SIGHTLINE_TEST_OUTPUT || 'test-output');
+const TEST_TIMEOUT = 120_000;
+const STEP_TIMEOUT = 15_000;
+
+fs.mkdirSync(OUT, { recursive: true });
+
+function needPassword() {
+  assert.ok(PASSWORD, 'SIGHTLINE_DEMO_PASSWORD must be set to the demo users’ password');
+}
+
+// A fresh browser profile per test; closed (and removed) by the returned cleanup.
+async function openBrowser() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-browser-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1920, height: 1080 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = watch(page);
+  const close = async () => {
+    await context.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { context, page, problems, close };
+}
+
+// Collects console errors, page exceptions and failed requests. `allow` holds
+// regexps for problems a test expects (e.g. the 401 of a wrong password).
+function watch(page) {
+  const list = [];
+  const allow = [];
+  const ignored = (text) => /favicon/.test(text) || allow.some((re) => re.test(text));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location() && msg.location().url ? ` @ ${msg.location().url}` : '';
+    const text = `console error: ${msg.text()}${loc}`;
+    if (!ignored(text)) list.push(text);
+  });
+  page.on('pageerror', (err) => list.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const failure = req.failure() ? req.failure().errorText : 'failed';
+    // The live stream is cut when a page navigates away; that is not a failure.
+    if (/\/api\/v1\/live/.test(req.url()) && /ERR_ABORTED/.test(failure)) return;
+    const text = `request failed: ${req.method()} ${req.url()} ${failure}`;
+    if (!ignored(text)) list.push(text);
+  });
+  page.on('response', (res) => {
+    if (res.status() < 400) return;
+    const text = `HTTP ${res.status()}: ${res.request().method()} ${res.url()}`;
+    if (!ignored(text)) list.push(text);
+  });
+  return { list, allow };
+}
+
+function assertClean(problems) {
+  assert.deepEqual(problems.list, [], 'the page reported errors or failed requests');
+}
+
+async function login(page, username, password) {
+  await page.goto(BASE + '/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+
+// A real 8x8 PNG (red), so the browser can show the preview.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGO4YGCAFTEMLQkA2ntMAeuWKpoAAAAASUVORK5CYII=',
+  'base64',
+);
+
+async function apiLogin(username) {
+  const res = await fetch(BASE + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert.equal(res.status, 200, 'login ' + username);
+  return (await res.json()).token;
+}
+
+async function apiGet(token, p) {
+  const res = await fetch(BASE + '/api/v1' + p, { headers: { Authorization: 'Bearer ' + token } });
+  assert.equal(res.status, 200, p);
+  return res.json();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, name) });
+}
+
+// Opens the event in the console as `username` and takes `action`.
+async function takeStep(username, id, action, fill) {
+  const { page, problems, close } = await openBrowser();
+  // Leaving the home page (the big screen for commanders) cuts its requests.
+  problems.allow.push(/ERR_ABORTED/);
+  try {
+    await login(page, username, PASSWORD);
+    await page.waitForURL(/(console|screen)\.html/);
+    await page.goto(BASE + '/console.html#/events/' + id);
+    await page.getByTestId('view-event-detail').waitFor();
+    await page.getByTestId('act-' + action).waitFor();
+    if (fill) await fill(page);
+    const before = await page.getByTestId('detail-status').textContent();
+    await page.getByTestId('act-' + action).click();
+    await page.waitForFunction(
+      (prev) => document.querySelector('[data-testid="detail-status"]').textContent !== prev,
+      before,
+    );
+    await shot(page, `events-${action}-${username}.png`);
+    assertClean(problems);
+    return await page.getByTestId("detail-status").textContent();
+  } finally {
+    await close();
+  }
+}
+
+test('a citizen report runs the seven steps and moves the indicators', { timeout: TEST_TIMEOUT }, async () => {
+  needPassword();
+  const leader = await apiLogin('leader');
+  const total = async () => (await apiGet(leader, '/events/indicators?by=total')).items.at(-1);
+  const before = await total();
+
+  // 1. The citizen, on a phone, without logging in.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-phone-'));
+  const phone = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  phone.setDefaultTimeout(STEP_TIMEOUT);
+  let code = '';
+  try {
+    const page = phone.pages()[0] || (await phone.newPage());
+    const problems = watch(page);
+    // The server refuses a file that is not an image, judged by its bytes.
+    problems.allow.push(/\/api\/v1\/public\/photos/, /status of 400/);
+    await page.goto(BASE + '/report.html');
+    await page.getByTestId('report-category').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="report-category"] option').length > 5);
+    await page.getByTestId('report-category').selectOption('illegal_parking');
+    await page.getByTestId('report-photo').setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+    await page.getByTestId('photo-error').waitFor();
+    assert.match(await page.getByTestId('photo-error').textContent(), /JPEG|PNG|image/);
+    await page.getByTestId('report-photo').setInputFiles({ name: 'street.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByTestId('photo-ok').waitFor();
+    await page.waitForFunction(() => window.__reportMapReady === true);
+    // Pin the middle of the map (inside the city).
+    const box = await page.getByTestId('report-map').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.getByTestId('report-address').fill('庆丰路人行道');
+    await page.getByTestId('report-description').fill('人行道上停了一排汽车，行人只能走机动车道');
+    await shot(page, 'events-1-report-form.png');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('tracking-code').waitFor();
+    code = (await page.getByTestId('tracking-code').textContent()).trim();
+    assert.match(code, /^TX\d{8}$/);
+    await shot(page, 'events-2-report-done.png');
+    await page.getByTestId('follow').click();
+    await page.getByTestId('track-result').waitFor();
+    assert.equal(await page.getByTestId('track-open').textContent(), '处理中');
+    await shot(page, 'events-3-track-open.png');
+    assertClean(problems);
+  } finally {
+    await phone.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const id = Number(code.slice(2));
+
+  // 2-6. The supervision centre files, the command centre dispatches to the
+  // town's squad, the officer takes it and feeds back, the supervision centre closes.
+  assert.equal(await takeStep('supervisor', id, 'file'), '待派遣');
+  const commander = await apiLogin('commander');
+  const departments = await apiGet(commander, '/departments');
+  const squad = (departments.items || departments).find((d) => d.code === 'squad-wutong');
+  assert.ok(squad, 'the demo city has the Wutong squad');
+  assert.equal(
+    await takeStep('commander', id, 'dispatch', async (page) => {
+      await page.getByTestId('dispatch-department').selectOption(String(squad.id));
+      await page.getByTestId('dispatch-limit').fill('4h');
+    }),
+    '已派遣',
+  );
+  assert.equal(await takeStep('officer', id, 'handle'), '处理中');
+  assert.equal(
+    await takeStep('officer', id, 'feedback', (page) => page.getByTestId('step-note').fill('已联系车主挪车，人行道已畅通')),
+    '待核查',
+  );
+  assert.equal(
+    await takeStep('supervisor', id, 'close', (page) => page.getByTestId('step-note').fill('现场核查：已整改')),
+    '已结案',
+  );
+
+  // 7. The indicators moved, and the leader sees them in the console.
+  const after = await total();
+  assert.equal(after.closed, before.closed + 1);
+  assert.equal(after.public_verified, before.public_verified + 1);
+  const { page, problems, close } = await openBrowser();
+  problems.allow.push(/ERR_ABORTED/);
+  try {
+    await login(page, 'leader', PASSWORD);
+    await page.waitForURL(/(console|screen)\.html/);
+    await page.goto(BASE + '/console.html#/event-indicators');
+    await page.getByTestId('ind-total').waitFor();
+    const shown = Number(await page.getByTestId('ind-total').getByTestId('ind-closed').textContent());
+    assert.equal(shown, after.closed);
+    await page.waitForFunction(() => window.__eventTrendSeries > 5);
+    await page.waitForTimeout(500);
+    await shot(page, 'events-4-indicators.png');
+    // The detail with the whole timeline, as the leader sees it.
+    await page.goto(BASE + '/console.html#/events/' + id);
+    await page.getByTestId('step-history').waitFor();
+    assert.equal(await page.getByTestId('step-history').locator('tr').count(), 6);
+    await shot(page, 'events-5-detail-closed.png');
+    await page.goto(BASE + '/console.html#/events');
+    await page.getByTestId('events-table').waitFor();
+    await page.waitForTimeout(300);
+    await shot(page, 'events-6-list.png');
+    assertClean(problems);
+  } finally {
+    await close();
+  }
+
+  // 8. The public status page says closed.
+  const status = await (await fetch(BASE + '/api/v1/public/reports/' + code)).json();
+  assert.equal(status.status, 'closed');
+  assert.equal(status.open, false);
+
+  // 9. The big screen shows the event module and layer.
+  const screen = await openBrowser();
+  try {
+    await login(screen.page, 'commander', PASSWORD);
+    await screen.page.waitForURL(/screen\.html/);
+    await screen.page.getByTestId('events-figures').waitFor();
+    assert.ok(Number((await screen.page.getByTestId('events-closed-today').textContent()).replace(/\D/g, '')) >= 1);
+    await screen.page.waitForTimeout(1500);
+    await shot(screen.page, 'events-7-screen.png');
+    assertClean(screen.problems);
+  } finally {
+    await screen.close();
+  }
+});
