@@ -58,12 +58,12 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-# A short drive of the demo's trucks on the private terminal port, so the
-# screen's truck layer has something to show.
+# The demo's trucks drive on the private terminal port while the browser tests
+# run (stopped below), so the screen and the fleet pages see live trucks.
 "$BUILD/sightline" simulate trucks --demo-routes --count 517 --demo-seed 7 --jt808 "127.0.0.1:$JT808_PORT" \
-  --interval-ms 1000 --seconds 120 >"$OUT/simulator.log" 2>&1 &
+  --interval-ms 1000 --seconds 3600 >"$OUT/simulator.log" 2>&1 &
 SIM_PID=$!
-"$BUILD/sightline" simulate parking --mqtt "mqtt://127.0.0.1:$MQTT_PORT" --demo-seed 7 --rate 50 --seconds 300 \
+"$BUILD/sightline" simulate parking --mqtt "mqtt://127.0.0.1:$MQTT_PORT" --demo-seed 7 --rate 50 --seconds 3600 \
   >"$OUT/parking-simulator.log" 2>&1 &
 PARKING_PID=$!
 export SIGHTLINE_BUILD="$BUILD"  # the field test runs `sightline verify` on a downloaded bundle

@@ -115,8 +115,7 @@ int Serve(const CommonFlags& flags, const std::string& http, const std::string& 
   return 0;
 }
 
-int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int64_t parking_sessions) {
-int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count) {
+int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count, int64_t parking_sessions) {
   auto options = LoadOptions(flags, "", "");
   if (!options.ok()) return Fail(options.error().message);
   std::error_code ec;
@@ -350,9 +349,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   if (serve->parsed()) return Serve(flags, http, web, jt808, mqtt);
-  if (demo->parsed()) return Demo(flags, seed, subjects, parking_sessions);
-  if (serve->parsed()) return Serve(flags, http, web, jt808);
-  if (demo->parsed()) return Demo(flags, seed, subjects, demo_trucks);
+  if (demo->parsed()) return Demo(flags, seed, subjects, demo_trucks, parking_sessions);
   if (user_add->parsed()) return UserAdd(flags, username, role, password);
   if (user_passwd->parsed()) return UserPasswd(flags, username);
   if (backup->parsed()) return Backup(flags, backup_out);
