@@ -141,6 +141,15 @@ Result<std::pair<std::string, StepInput>> ParseStep(const std::string& text) {
   SL_ASSIGN_OR_RETURN(auto in_id, json::OptionalInt(body, "staff_in_id"));
   in.staff_out.id = out_id.value_or(0);
   in.staff_in.id = in_id.value_or(0);
+  if (const bj::value* items = body.if_contains("item_ids"); items && !items->is_null()) {
+    if (!items->is_array() || items->as_array().size() > 200)
+      return Error::BadRequest("item_ids must be an array of at most 200 evidence item ids", "item_ids");
+    for (const bj::value& v : items->as_array()) {
+      if (!v.is_int64() || v.as_int64() < 1)
+        return Error::BadRequest("item_ids must hold positive evidence item ids", "item_ids");
+      in.item_ids.push_back(v.as_int64());
+    }
+  }
   return std::make_pair(std::move(action), std::move(in));
 }
 
@@ -192,6 +201,18 @@ Result<Reply> Detail(store::Database& db, CaseService& service, const CaseRecord
   for (const std::string& d : AvailableDocuments(r)) {
     out += (first ? "" : ",") + Q(d);
     first = false;
+  }
+  out += "],\"evidence_register\":[";
+  SL_ASSIGN_OR_RETURN(auto registered,
+                      lease->Query("SELECT item_id, registered_at, approver, decided_at FROM case_evidence_register "
+                                   "WHERE case_id = ? ORDER BY registered_at, item_id",
+                                   {r.id}));
+  for (size_t i = 0; i < registered.size(); ++i) {
+    const store::Row& g = registered[i];
+    out += std::string(i ? "," : "") + "{\"item_id\":" + std::to_string(g.i64("item_id")) + ",\"registered_at\":\"" +
+           FormatIso8601China(g.i64("registered_at")) + "\",\"approver\":" + Q(g.str("approver")) +
+           ",\"decided_at\":" +
+           (g.i64("decided_at") ? "\"" + FormatIso8601China(g.i64("decided_at")) + "\"" : std::string("null")) + "}";
   }
   out += "],\"surcharge_now_fen\":";
   const Deadline* pay = r.FindDeadline("payment");
@@ -509,6 +530,12 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
               staff(record.officer1_id, context.officer1, context.officer1_badge);
               staff(record.officer2_id, context.officer2, context.officer2_badge);
               SL_ASSIGN_OR_RETURN(context.steps, LoadSteps(*lease, record.id));
+              SL_ASSIGN_OR_RETURN(auto items, lease->Query("SELECT id, mode, sha256, captured_at, ledger_index FROM "
+                                                           "evidence_items WHERE case_id = ? ORDER BY id LIMIT 200",
+                                                           {record.id}));
+              for (const store::Row& item : items)
+                context.evidence.push_back({item.i64("id"), item.str("mode"), item.str("sha256"),
+                                            item.i64("captured_at"), item.i64("ledger_index")});
             }
             if (!record.decision_no.empty()) context.verify_url = VerifyUrl(r, record);
             SL_ASSIGN_OR_RETURN(std::string html, RenderDocument(r.params.at("kind"), record, context));

@@ -22,6 +22,8 @@ h2 { text-align: center; font-size: 18pt; letter-spacing: 6px; margin: 0 0 10px;
 p { font-size: 12.5pt; line-height: 1.9; text-indent: 2em; margin: 6px 0; }
 p.flat { text-indent: 0; }
 table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
+td.hash { font-family: monospace; font-size: 8pt; word-break: break-all; }
+table.evidence th { width: auto; }
 td, th { border: 1px solid #000; padding: 6px 8px; vertical-align: top; }
 th { width: 22%; font-weight: normal; text-align: center; }
 .sign { margin-top: 36px; text-align: right; font-size: 12.5pt; line-height: 2; }
@@ -116,6 +118,25 @@ std::vector<std::string> AvailableDocuments(const CaseRecord& r) {
   return out;
 }
 
+// The decision's list of field evidence: each item with its SHA-256 and log
+// index, so a reader can check it against the verification bundle.
+std::string EvidenceList(const DocumentContext& c) {
+  if (c.evidence.empty()) return "";
+  static const std::pair<const char*, const char*> kModes[] = {
+      {"photo", "照片"}, {"video", "视频"}, {"audio", "录音"}, {"scan", "书证扫描件"}, {"record", "笔录"},
+      {"signature", "电子签名"}, {"track", "位置轨迹"}, {"bodycam", "执法记录仪视频"}};
+  std::string rows;
+  for (const auto& e : c.evidence) {
+    std::string mode = e.mode;
+    for (const auto& [k, zh] : kModes)
+      if (mode == k) mode = zh;
+    rows += "<tr><td>" + std::to_string(e.id) + "</td><td>" + Html(mode) + "</td><td>" + ChineseDate(e.captured_at) +
+            "</td><td class=\"hash\">" + Html(e.sha256) + "</td><td>" + std::to_string(e.ledger_index) + "</td></tr>";
+  }
+  return "<p>证据：</p><table class=\"evidence\" data-testid=\"decision-evidence\"><tr><th>编号</th><th>类型</th>"
+         "<th>取证日期</th><th>SHA-256</th><th>存证序号</th></tr>" + rows + "</table>";
+}
+
 Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& r, const DocumentContext& c) {
   if (kind != "filing_approval" && kind != "prior_notice" && kind != "decision" && kind != "service_receipt")
     return Error::BadRequest("kind must be filing_approval, prior_notice, decision or service_receipt", "kind");
@@ -188,7 +209,7 @@ Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& r, c
                                   "依法告知你（单位）拟作出行政处罚的内容及事实、理由、依据和依法享有的陈述、申辩、要求听证的权利。"
                             : std::string("执法人员已当场出示执法证件，告知了拟作出的行政处罚及陈述、申辩的权利（《中华人民共和国行政处罚法》第五十二条）。")) +
                        "</p><p>本机关决定对你（单位）作出如下行政处罚：" + PenaltyText(r, r.fine_fen) + "。</p>" + payment +
-                       Remedies() + "<p class=\"flat\">执法人员：" + officers + "</p><div class=\"sign\">" + kBureau +
+                       EvidenceList(c) + Remedies() + "<p class=\"flat\">执法人员：" + officers + "</p><div class=\"sign\">" + kBureau +
                        "（印章）<br>" + ChineseDate(r.decided_at) + "</div>" + qr;
     return Page("行政处罚决定书 " + r.decision_no, body);
   }

@@ -23,6 +23,14 @@ struct DocumentContext {
   std::string reviewer;
   std::vector<StepRecord> steps;
   std::string verify_url;  // absolute URL of the verification page for this decision
+  // The case's field evidence, listed with its hashes on the decision.
+  struct Evidence {
+    int64_t id = 0;
+    std::string mode, sha256;
+    int64_t captured_at = 0;
+    int64_t ledger_index = 0;
+  };
+  std::vector<Evidence> evidence;
 };
 
 // Kinds: filing_approval | prior_notice | decision | service_receipt.

@@ -123,6 +123,7 @@ struct StepInput {
   int64_t amount_fen = 0;           // pay
   int instalments = 0;              // defer_payment
   StaffFacts staff_out, staff_in;   // recuse
+  std::vector<int64_t> item_ids;    // register_evidence: field evidence items of this case (checked by the service)
 };
 
 // What the service stores besides the record: the step row and a note for

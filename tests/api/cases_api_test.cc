@@ -253,6 +253,72 @@ TEST_F(CasesApiTest, SummaryProcedureThresholdsAndBadInput) {
   EXPECT_EQ(Get("officer", "/api/v1/cases/" + std::to_string(id) + "/documents/poem")->status, 400);
 }
 
+// Evidence registration (Art. 56) names field evidence items of the case;
+// the decision lists the case's items with their hashes.
+TEST_F(CasesApiTest, EvidenceRegisterNamesItemsOfTheCase) {
+  auto item = [&](int64_t case_id, const std::string& sha) {
+    auto lease = server_->app().db().Acquire();
+    auto rows = lease->Query(
+        "INSERT INTO evidence_items (upload_id, sha256, size, mode, filename, content_type, captured_at, lon, lat, "
+        "accuracy_m, device, officer_id, officer, department_id, case_id, inspection_id, exif, exif_flags, manifest, "
+        "ledger_index, checkpoint_size, checkpoint, uploaded_at) VALUES (?, ?, 3, 'photo', 'a.jpg', 'image/jpeg', ?, "
+        "120.49, 30.63, 5, 'phone', 1, 'officer', 1, ?, '', '{}', '', '{}', 7, 8, '', ?) RETURNING id",
+        {"up-" + sha.substr(0, 12), sha, clock_->NowMs(), case_id, clock_->NowMs()});
+    return rows->at(0).i64("id");
+  };
+  auto created = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+  const int64_t id = ParseJson(created->body).at("id").as_int64();
+  auto other = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+  const int64_t other_id = ParseJson(other->body).at("id").as_int64();
+  ASSERT_EQ(Step("leader", id, R"({"action":"approve_filing"})")->status, 200);
+  const int64_t mine = item(id, std::string(64, 'a'));
+  const int64_t theirs = item(other_id, std::string(64, 'b'));
+  const std::string ids = std::to_string(mine);
+
+  struct Row {
+    std::string why, body, field;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"an item of another case", R"({"action":"register_evidence","approver":"王局长","item_ids":[)" +
+                                          std::to_string(theirs) + "]}", "item_ids"},
+           {"an unknown item", R"({"action":"register_evidence","approver":"王局长","item_ids":[999999]})", "item_ids"},
+           {"an item named twice", R"({"action":"register_evidence","approver":"王局长","item_ids":[)" + ids + "," + ids +
+                                       "]}", "item_ids"},
+           {"not an array", R"({"action":"register_evidence","approver":"王局长","item_ids":"1"})", "item_ids"},
+           {"items on another step", R"({"action":"submit_review","penalty":"warning","item_ids":[)" + ids + "]}",
+            "item_ids"},
+       }) {
+    auto r = Step("officer", id, row.body);
+    EXPECT_EQ(r->status, 400) << row.why << ": " << r->body;
+    EXPECT_EQ(ErrorFieldOf(r), row.field) << row.why;
+  }
+  auto detail = ParseJson(Get("officer", "/api/v1/cases/" + std::to_string(id))->body);
+  EXPECT_TRUE(detail.at("evidence_register").as_array().empty());  // refused steps wrote nothing
+  EXPECT_EQ(detail.at("steps").as_array().size(), 2u);
+
+  auto r = Step("officer", id, R"({"action":"register_evidence","approver":"王局长","item_ids":[)" + ids + "]}");
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto reg = ParseJson(r->body).at("evidence_register").as_array();
+  ASSERT_EQ(reg.size(), 1u);
+  EXPECT_EQ(reg[0].at("item_id").as_int64(), mine);
+  EXPECT_TRUE(reg[0].at("decided_at").is_null());
+  EXPECT_EQ(reg[0].at("approver").as_string(), "王局长");
+  EXPECT_NE(r->body.find("#" + ids), std::string::npos);  // the step's note names the item
+  r = Step("officer", id, R"({"action":"decide_evidence","note":"解除登记保存"})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_FALSE(ParseJson(r->body).at("evidence_register").at(0).at("decided_at").is_null());
+
+  // The decision lists the case's evidence with its hash.
+  auto summary = Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"warning")"));
+  const int64_t sid = ParseJson(summary->body).at("id").as_int64();
+  item(sid, std::string(64, 'c'));
+  auto doc = Get("officer", "/api/v1/cases/" + std::to_string(sid) + "/documents/decision");
+  ASSERT_EQ(doc->status, 200);
+  EXPECT_NE(doc->body.find("decision-evidence"), std::string::npos);
+  EXPECT_NE(doc->body.find(std::string(64, 'c')), std::string::npos);
+  EXPECT_EQ(doc->body.find(std::string(64, 'b')), std::string::npos);
+}
+
 TEST_F(CasesApiTest, ListFiltersStatisticsAndExport) {
   for (int i = 0; i < 3; ++i)
     ASSERT_EQ(Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"warning")"))->status, 201);
