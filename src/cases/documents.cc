@@ -22,7 +22,7 @@ h2 { text-align: center; font-size: 18pt; letter-spacing: 6px; margin: 0 0 10px;
 p { font-size: 12.5pt; line-height: 1.9; text-indent: 2em; margin: 6px 0; }
 p.flat { text-indent: 0; }
 table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
-td.hash { font-family: monospace; font-size: 8pt; word-break: break-all; }
+td.hash { font-family: monospace; font-size: 8pt; word-break: break-all; width: 50%; }
 table.evidence th { width: auto; }
 td, th { border: 1px solid #000; padding: 6px 8px; vertical-align: top; }
 th { width: 22%; font-weight: normal; text-align: center; }
