@@ -17,6 +17,7 @@ constexpr EnvKey kEnvKeys[] = {
     {"SIGHTLINE_TLS_CERT", "server.tls_cert"}, {"SIGHTLINE_TLS_KEY", "server.tls_key"},
     {"SIGHTLINE_JT808", "fleet.jt808"},
     {"SIGHTLINE_JT808_THREADS", "fleet.jt808_threads"},
+    {"SIGHTLINE_PUBLIC_URL", "server.public_url"},
 };
 
 }  // namespace
@@ -62,6 +63,18 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   options.server.tls_key_file = config.Get("server.tls_key").value_or("");
   if (options.server.tls_cert_file.empty() != options.server.tls_key_file.empty())
     return Error::BadRequest("TLS needs both server.tls_cert and server.tls_key", "server.tls_cert");
+  // The public base URL of the decisions' verification page (QR codes).
+  options.cases.public_url = config.Get("server.public_url").value_or("");
+  if (const std::string& url = options.cases.public_url; !url.empty()) {
+    const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    const size_t host_at = url.find("://") + 3;
+    if (!scheme || host_at >= url.size() || url[host_at] == '/' ||
+        url.find_first_of("?# \t\r\n\"<>", 0) != std::string::npos)
+      return Error::BadRequest("server.public_url must be an http:// or https:// URL with a host and no query, "
+                               "e.g. https://zfj.example.gov.cn",
+                               "server.public_url");
+    while (options.cases.public_url.back() == '/') options.cases.public_url.pop_back();
+  }
   SL_ASSIGN_OR_RETURN(auto ttl_hours, config.GetInt("auth.token_ttl_hours"));
   if (ttl_hours) options.auth.token_ttl_ms = *ttl_hours * 3600 * 1000;
   SL_ASSIGN_OR_RETURN(auto max_failures, config.GetInt("auth.max_failures"));

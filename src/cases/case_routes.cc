@@ -33,27 +33,9 @@ Result<std::optional<int64_t>> TimeParam(const net::Request& request, const char
   return t;
 }
 
-std::string UrlEncode(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string VerifyUrl(const net::Request& request, const CaseRecord& r) {
-  std::string host(request.header("Host"));
-  if (host.empty()) host = "localhost";
-  std::string scheme(request.header("X-Forwarded-Proto"));
-  if (scheme != "https") scheme = "http";
-  return scheme + "://" + host + "/verify/decision?no=" + UrlEncode(r.decision_no) + "&code=" + r.verify_code;
+std::string VerifyUrl(const net::Request& request, const CaseRecord& r, const std::string& public_url) {
+  return DecisionVerifyUrl(public_url, request.header("Host"), request.header("X-Forwarded-Proto"), r.decision_no,
+                           r.verify_code);
 }
 
 Result<NewCase> ParseNewCase(const std::string& text) {
@@ -537,7 +519,7 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
                 context.evidence.push_back({item.i64("id"), item.str("mode"), item.str("sha256"),
                                             item.i64("captured_at"), item.i64("ledger_index")});
             }
-            if (!record.decision_no.empty()) context.verify_url = VerifyUrl(r, record);
+            if (!record.decision_no.empty()) context.verify_url = VerifyUrl(r, record, service.options().public_url);
             SL_ASSIGN_OR_RETURN(std::string html, RenderDocument(r.params.at("kind"), record, context));
             return net::Response::Text(200, std::move(html), "text/html; charset=utf-8");
           });

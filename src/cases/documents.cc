@@ -2,6 +2,7 @@
 
 #include <qrencode.h>
 
+#include <cctype>
 #include <cstdio>
 
 #include "common/time.h"
@@ -89,6 +90,34 @@ std::string ChineseDate(int64_t epoch_ms) {
   unsigned month, day;
   CivilFromDays(ChinaCivilDay(epoch_ms), year, month, day);
   return std::to_string(year) + "年" + std::to_string(month) + "月" + std::to_string(day) + "日";
+}
+
+namespace {
+std::string UrlEncode(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string DecisionVerifyUrl(std::string_view public_url, std::string_view host, std::string_view forwarded_proto,
+                              std::string_view decision_no, std::string_view verify_code) {
+  std::string base(public_url);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.empty()) {
+    base = std::string(forwarded_proto == "https" ? "https" : "http") + "://" +
+           (host.empty() ? std::string("localhost") : std::string(host));
+  }
+  return base + "/verify/decision?no=" + UrlEncode(decision_no) + "&code=" + UrlEncode(verify_code);
 }
 
 Result<std::string> QrSvg(const std::string& text, int module_px) {

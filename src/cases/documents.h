@@ -40,6 +40,12 @@ Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& reco
 // Which documents exist for the case now.
 std::vector<std::string> AvailableDocuments(const CaseRecord& record);
 
+// The verification page's URL for a decision: under `public_url` when
+// configured, else http(s)://<host> from the request (https only when a proxy
+// says so in X-Forwarded-Proto).
+std::string DecisionVerifyUrl(std::string_view public_url, std::string_view host, std::string_view forwarded_proto,
+                              std::string_view decision_no, std::string_view verify_code);
+
 // An SVG QR code of `text` (libqrencode, error correction M).
 Result<std::string> QrSvg(const std::string& text, int module_px = 4);
 

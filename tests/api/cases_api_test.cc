@@ -317,6 +317,10 @@ TEST_F(CasesApiTest, EvidenceRegisterNamesItemsOfTheCase) {
   EXPECT_NE(doc->body.find("decision-evidence"), std::string::npos);
   EXPECT_NE(doc->body.find(std::string(64, 'c')), std::string::npos);
   EXPECT_EQ(doc->body.find(std::string(64, 'b')), std::string::npos);
+  // Without server.public_url the QR code names the host the request came to.
+  EXPECT_NE(doc->body.find("data-verify-url=\"http://127.0.0.1:" + std::to_string(server_->port()) +
+                           "/verify/decision?no="),
+            std::string::npos);
 }
 
 TEST_F(CasesApiTest, ListFiltersStatisticsAndExport) {
