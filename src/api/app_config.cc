@@ -75,6 +75,14 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
                                "server.public_url");
     while (options.cases.public_url.back() == '/') options.cases.public_url.pop_back();
   }
+  // APL Art. 63's large amounts, as the province publishes them.
+  for (auto [key, fen] : {std::pair{"cases.hearing_fine_citizen_yuan", &options.cases.hearing.citizen_fen},
+                          std::pair{"cases.hearing_fine_organisation_yuan", &options.cases.hearing.organisation_fen}}) {
+    SL_ASSIGN_OR_RETURN(auto yuan, config.GetInt(key));
+    if (!yuan) continue;
+    if (*yuan < 1 || *yuan > 100'000'000) return Error::BadRequest(std::string(key) + " must be 1 to 100000000 yuan", key);
+    *fen = *yuan * 100;
+  }
   SL_ASSIGN_OR_RETURN(auto ttl_hours, config.GetInt("auth.token_ttl_hours"));
   if (ttl_hours) options.auth.token_ttl_ms = *ttl_hours * 3600 * 1000;
   SL_ASSIGN_OR_RETURN(auto max_failures, config.GetInt("auth.max_failures"));

@@ -53,5 +53,19 @@ TEST(AppConfigTest, EnvironmentOverridesThePublicUrl) {
   EXPECT_EQ(options->cases.public_url, "https://env.example.gov.cn");
 }
 
+TEST(AppConfigTest, HearingThresholdsInYuan) {
+  auto defaults = FromToml("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->cases.hearing.citizen_fen, 10'000'00);
+  EXPECT_EQ(defaults->cases.hearing.organisation_fen, 100'000'00);
+  auto set = FromToml("[cases]\nhearing_fine_citizen_yuan = 5000\nhearing_fine_organisation_yuan = 50000\n");
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->cases.hearing.citizen_fen, 5'000'00);
+  EXPECT_EQ(set->cases.hearing.organisation_fen, 50'000'00);
+  auto bad = FromToml("[cases]\nhearing_fine_citizen_yuan = 0\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "cases.hearing_fine_citizen_yuan");
+}
+
 }  // namespace
 }  // namespace sl::api

@@ -184,7 +184,10 @@ Result<Reply> Detail(store::Database& db, CaseService& service, const CaseRecord
     out += (first ? "" : ",") + Q(d);
     first = false;
   }
-  out += "],\"evidence_register\":[";
+  const std::string right = HearingRight(r.penalty, r.proposed_fine_fen, r.party_kind, service.options().hearing);
+  out += std::string("],\"hearing_right\":") + (r.procedure == "general" && !r.penalty.empty() && !right.empty()
+                                                    ? Q(right) : std::string("null"));
+  out += ",\"evidence_register\":[";
   SL_ASSIGN_OR_RETURN(auto registered,
                       lease->Query("SELECT item_id, registered_at, approver, decided_at FROM case_evidence_register "
                                    "WHERE case_id = ? ORDER BY registered_at, item_id",
@@ -304,7 +307,8 @@ Result<Stats> ComputeStats(store::Database& db, const net::Request& request, int
   // One scan of the matching cases, counted in every dimension at once: far
   // cheaper than one GROUP BY per dimension with its own index lookups.
   SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT c.procedure, c.category, c.town_id, c.officer1_id, c.month, "
-                                              "c.state, c.fine_fen, c.next_due_ms FROM cases c" + filter.where(),
+                                              "c.state, CASE WHEN c.penalty = 'fine' THEN c.fine_fen ELSE 0 END AS fine_fen, "
+                                              "c.next_due_ms FROM cases c" + filter.where(),
                                               filter.params()));
   std::map<std::string, Group> category, by_town, month, officer, state;
   auto add = [](std::map<std::string, Group>& m, std::string key, bool general, int64_t fine) {
@@ -519,6 +523,8 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
                 context.evidence.push_back({item.i64("id"), item.str("mode"), item.str("sha256"),
                                             item.i64("captured_at"), item.i64("ledger_index")});
             }
+            context.hearing_right =
+                HearingRight(record.penalty, record.proposed_fine_fen, record.party_kind, service.options().hearing);
             if (!record.decision_no.empty()) context.verify_url = VerifyUrl(r, record, service.options().public_url);
             SL_ASSIGN_OR_RETURN(std::string html, RenderDocument(r.params.at("kind"), record, context));
             return net::Response::Text(200, std::move(html), "text/html; charset=utf-8");

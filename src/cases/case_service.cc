@@ -195,7 +195,7 @@ Result<CaseRecord> CaseService::Step(int64_t case_id, const std::string& action,
         }
         if (!in.item_ids.empty() && action != "register_evidence")
           return Error::BadRequest("item_ids belong to register_evidence only", "item_ids");
-        SL_ASSIGN_OR_RETURN(StepOutcome outcome, Apply(r, action, in, actor, now, calendar_));
+        SL_ASSIGN_OR_RETURN(StepOutcome outcome, Apply(r, action, in, actor, now, calendar_, options_.hearing));
         if (outcome.needs_decision_number) {
           SL_ASSIGN_OR_RETURN(r.decision_no, NextDecisionNumber(tx, ChinaYear(now)));
           r.verify_code = HexEncode(SecureRandomBytes(5));

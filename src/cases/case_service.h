@@ -34,6 +34,8 @@ struct CaseServiceOptions {
   // open (server.public_url, e.g. "https://zfj.tongxiang.gov.cn"); empty: the
   // request's Host header.
   std::string public_url;
+  // The large amounts of APL Art. 63 ([cases] hearing_fine_*_yuan).
+  HearingThresholds hearing;
 };
 
 // Published when a deadline comes near (status "near") or passes ("overdue").

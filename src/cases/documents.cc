@@ -51,6 +51,12 @@ std::string PartyLine(const CaseRecord& r) {
 
 std::string PenaltyText(const CaseRecord& r, int64_t fine_fen) {
   if (r.penalty == "warning") return "警告";
+  if (r.penalty == "confiscation") return "没收违法所得、非法财物（价值人民币" + Yuan(fine_fen) + "元）";
+  if (r.penalty == "downgrade") return "降低资质等级";
+  if (r.penalty == "revocation") return "吊销许可证件";
+  if (r.penalty == "suspension") return "责令停产停业";
+  if (r.penalty == "closure") return "责令关闭";
+  if (r.penalty == "restriction") return "限制从业";
   return "罚款人民币" + Yuan(fine_fen) + "元";
 }
 
@@ -210,9 +216,14 @@ Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& r, c
                        Html(r.number) + "</div>" + PartyLine(r) + "<p>经查，" + Html(r.facts.empty() ? r.cause : r.facts) +
                        "。</p><p>你（单位）的上述行为违反了" + Html(r.legal_basis) + "的规定。根据《中华人民共和国行政处罚法》"
                        "第四十四条的规定，本机关拟对你（单位）作出如下行政处罚：" + PenaltyText(r, r.proposed_fine_fen) +
-                       "。</p><p>根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）享有陈述、"
-                       "申辩的权利，并有权要求举行听证。如要求听证，应当在收到本告知书之日起五个工作日内提出；逾期视为放弃上述"
-                       "权利。本机关不因你（单位）陈述、申辩而给予更重的处罚。</p><div class=\"sign\">" + kBureau + "<br>" +
+                       "。</p>" +
+                       (c.hearing_right.empty()
+                            ? std::string("<p>根据《中华人民共和国行政处罚法》第四十五条的规定，你（单位）享有陈述、申辩的权利，"
+                                          "可以在收到本告知书之日起五个工作日内提出；逾期视为放弃上述权利。")
+                            : std::string("<p>根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）"
+                                          "享有陈述、申辩的权利，并有权要求举行听证。如要求听证，应当在收到本告知书之日起五个"
+                                          "工作日内提出；逾期视为放弃上述权利。")) +
+                       "本机关不因你（单位）陈述、申辩而给予更重的处罚。</p><div class=\"sign\">" + kBureau + "<br>" +
                        ChineseDate(r.notified_at) + "</div>";
     return Page("行政处罚事先告知书 " + r.number, body);
   }

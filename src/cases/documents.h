@@ -31,6 +31,9 @@ struct DocumentContext {
     int64_t ledger_index = 0;
   };
   std::vector<Evidence> evidence;
+  // The item of APL Art. 63 giving the party a hearing right ("" none): the
+  // prior notice offers a hearing only then.
+  std::string hearing_right;
 };
 
 // Kinds: filing_approval | prior_notice | decision | service_receipt.

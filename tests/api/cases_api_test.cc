@@ -105,10 +105,10 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   ASSERT_EQ(Step("officer", id, R"({"action":"decide_evidence","note":"解除登记保存，退还"})")->status, 200);
 
   // A major case cannot skip legal review (Art. 58).
-  r = Step("officer", id, R"({"action":"notify","penalty":"fine","fine_fen":500000,"facts":"占道经营"})");
+  r = Step("officer", id, R"({"action":"notify","penalty":"fine","fine_fen":12000000,"facts":"占道经营"})");
   EXPECT_EQ(r->status, 409);
   EXPECT_NE(Message(r).find("Art. 58"), std::string::npos) << r->body;
-  ASSERT_EQ(Step("officer", id, R"({"action":"submit_review","penalty":"fine","fine_fen":500000,"facts":"占道经营"})")
+  ASSERT_EQ(Step("officer", id, R"({"action":"submit_review","penalty":"fine","fine_fen":12000000,"facts":"占道经营"})")
                 ->status,
             200);
   EXPECT_EQ(Step("officer", id, R"({"action":"complete_review","approved":true})")->status, 403);
@@ -117,6 +117,8 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   EXPECT_EQ(State(r), "reviewed");
   r = Step("officer", id, R"({"action":"notify"})");
   ASSERT_EQ(r->status, 200) << r->body;
+  // 120,000 yuan is a large fine for an organisation: the party may ask for a hearing.
+  EXPECT_EQ(ParseJson(r->body).at("hearing_right").as_string(), "APL Art. 63(1)");
 
   // Deciding inside the 5-working-day window is refused (Arts. 45, 62, 64).
   r = Step("leader", id, R"({"action":"decide"})");
@@ -147,13 +149,13 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   EXPECT_EQ(r->status, 409);
   EXPECT_NE(Message(r).find("Art. 57"), std::string::npos) << r->body;
   ASSERT_EQ(Step("leader", id, R"({"action":"collective_decision","note":"局务会讨论通过"})")->status, 200);
-  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":600000})");
+  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":13000000})");
   EXPECT_EQ(r->status, 409);
-  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":400000})");
+  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":11000000})");
   ASSERT_EQ(r->status, 200) << r->body;
   auto decided = ParseJson(r->body);
   const std::string number(decided.at("decision_no").as_string());
-  EXPECT_EQ(decided.at("fine_fen").as_int64(), 400000);
+  EXPECT_EQ(decided.at("fine_fen").as_int64(), 11000000);
 
   // Service: electronic only with consent (Art. 61); the auxiliary may serve.
   r = Step("auxiliary", id, R"({"action":"serve","method":"electronic"})");
@@ -166,9 +168,9 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   auto detail = ParseJson(Get("officer", "/api/v1/cases/" + std::to_string(id))->body);
   const int64_t surcharge = detail.at("surcharge_now_fen").as_int64();
   EXPECT_GT(surcharge, 0);
-  EXPECT_EQ(surcharge % 12000, 0);  // whole days of 3% of 4,000 yuan
-  EXPECT_EQ(Step("auxiliary", id, R"({"action":"pay","amount_fen":400000})")->status, 403);
-  r = Step("officer", id, R"({"action":"pay","amount_fen":)" + std::to_string(400000 + surcharge) + "}");
+  EXPECT_EQ(surcharge % 330000, 0);  // whole days of 3% of 110,000 yuan
+  EXPECT_EQ(Step("auxiliary", id, R"({"action":"pay","amount_fen":11000000})")->status, 403);
+  r = Step("officer", id, R"({"action":"pay","amount_fen":)" + std::to_string(11000000 + surcharge) + "}");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(State(r), "executed");
   EXPECT_EQ(Step("officer", id, R"({"action":"close"})")->status, 403);
@@ -204,7 +206,7 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   ASSERT_EQ(page->status, 200) << path;
   EXPECT_NE(page->body.find(number), std::string::npos);
   EXPECT_NE(page->body.find("桐乡市****有限公司"), std::string::npos);
-  EXPECT_NE(page->body.find("4000.00"), std::string::npos);
+  EXPECT_NE(page->body.find("110000.00"), std::string::npos);
   // An altered number or code is not found.
   std::string forged = path;
   forged[forged.size() - 1] = forged.back() == '0' ? '1' : '0';

@@ -255,6 +255,8 @@ test('a major general-procedure case from filing to archive, every gate, verifie
       await openCase(page, id);
       await mustStep(page, 'notify');
       assert.equal(await state(page), 'notified');
+      // 5,000 yuan is no large fine for an organisation: statement and defence, no hearing (APL Art. 63).
+      assert.match(await page.getByTestId('case-hearing-right').innerText(), /无/);
       await page.getByTestId('doc-prior_notice').click();
       await page.getByTestId('case-doc').waitFor();
     });
