@@ -172,7 +172,10 @@ Result<Reply> Detail(store::Database& db, CaseService& service, const CaseRecord
   for (size_t i = 0; i < steps.size(); ++i) out += (i ? "," : "") + StepJson(steps[i]);
   out += "],\"actions\":[";
   first = true;
+  const bool hearing_open =
+      !HearingRight(r.penalty, r.proposed_fine_fen, r.party_kind, service.options().hearing).empty();
   for (const std::string& a : AvailableActions(r, actor)) {
+    if (a == "request_hearing" && !hearing_open) continue;  // APL Art. 63: not offered
     const ActionRule* rule = FindAction(a);
     out += std::string(first ? "" : ",") + "{\"action\":" + Q(a) + ",\"label\":" + Q(std::string(rule->label_zh)) +
            ",\"article\":" + Q(std::string(rule->article)) + "}";

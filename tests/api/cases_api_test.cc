@@ -325,6 +325,46 @@ TEST_F(CasesApiTest, EvidenceRegisterNamesItemsOfTheCase) {
             std::string::npos);
 }
 
+// APL Art. 63: a small fine opens no hearing (not offered, and refused citing
+// the article); an order to close does.
+TEST_F(CasesApiTest, HearingOnlyForThePenaltiesArt63Lists) {
+  auto notified = [&](const std::string& proposal) {
+    auto created = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+    const int64_t id = ParseJson(created->body).at("id").as_int64();
+    EXPECT_EQ(Step("leader", id, R"({"action":"approve_filing"})")->status, 200);
+    auto r = Step("officer", id, R"({"action":"notify","facts":"占道经营",)" + proposal + "}");
+    EXPECT_EQ(r->status, 200) << r->body;
+    return std::make_pair(id, ParseJson(r->body));
+  };
+  auto offered = [](const bj::value& detail, const char* action) {
+    for (const auto& a : detail.at("actions").as_array())
+      if (a.at("action").as_string() == action) return true;
+    return false;
+  };
+  auto [small, small_detail] = notified(R"("penalty":"fine","fine_fen":500000)");  // 5,000 yuan, organisation
+  EXPECT_TRUE(small_detail.at("hearing_right").is_null());
+  EXPECT_FALSE(offered(small_detail, "request_hearing"));
+  auto r = Step("officer", small, R"({"action":"request_hearing","note":"当事人申请"})");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(Message(r).find("Art. 63"), std::string::npos) << r->body;
+  auto [closure, closure_detail] = notified(R"("penalty":"closure")");
+  EXPECT_EQ(closure_detail.at("hearing_right").as_string(), "APL Art. 63(4)");
+  EXPECT_TRUE(offered(closure_detail, "request_hearing"));
+  r = Step("officer", closure, R"({"action":"request_hearing","note":"当事人申请"})");
+  EXPECT_EQ(r->status, 200) << r->body;
+  // Bad kinds and amounts name the field.
+  auto created = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+  const int64_t id = ParseJson(created->body).at("id").as_int64();
+  Step("leader", id, R"({"action":"approve_filing"})");
+  r = Step("officer", id, R"({"action":"notify","facts":"x","penalty":"exile"})");
+  EXPECT_EQ(ErrorFieldOf(r), "penalty");
+  r = Step("officer", id, R"({"action":"notify","facts":"x","penalty":"closure","fine_fen":100})");
+  EXPECT_EQ(ErrorFieldOf(r), "fine_fen");
+  r = Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"revocation")"));
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(Message(r).find("Art. 51"), std::string::npos) << r->body;
+}
+
 TEST_F(CasesApiTest, ListFiltersStatisticsAndExport) {
   for (int i = 0; i < 3; ++i)
     ASSERT_EQ(Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"warning")"))->status, 201);
