@@ -20,6 +20,7 @@ constexpr EnvKey kEnvKeys[] = {
     {"SIGHTLINE_JT808", "fleet.jt808"},
     {"SIGHTLINE_MQTT", "parking.mqtt"},
     {"SIGHTLINE_JT808_THREADS", "fleet.jt808_threads"},
+    {"SIGHTLINE_PUBLIC_URL", "server.public_url"},
 };
 
 }  // namespace
@@ -74,6 +75,26 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
   options.server.tls_key_file = config.Get("server.tls_key").value_or("");
   if (options.server.tls_cert_file.empty() != options.server.tls_key_file.empty())
     return Error::BadRequest("TLS needs both server.tls_cert and server.tls_key", "server.tls_cert");
+  // The public base URL of the decisions' verification page (QR codes).
+  options.cases.public_url = config.Get("server.public_url").value_or("");
+  if (const std::string& url = options.cases.public_url; !url.empty()) {
+    const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    const size_t host_at = url.find("://") + 3;
+    if (!scheme || host_at >= url.size() || url[host_at] == '/' ||
+        url.find_first_of("?# \t\r\n\"<>", 0) != std::string::npos)
+      return Error::BadRequest("server.public_url must be an http:// or https:// URL with a host and no query, "
+                               "e.g. https://zfj.example.gov.cn",
+                               "server.public_url");
+    while (options.cases.public_url.back() == '/') options.cases.public_url.pop_back();
+  }
+  // APL Art. 63's large amounts, as the province publishes them.
+  for (auto [key, fen] : {std::pair{"cases.hearing_fine_citizen_yuan", &options.cases.hearing.citizen_fen},
+                          std::pair{"cases.hearing_fine_organisation_yuan", &options.cases.hearing.organisation_fen}}) {
+    SL_ASSIGN_OR_RETURN(auto yuan, config.GetInt(key));
+    if (!yuan) continue;
+    if (*yuan < 1 || *yuan > 100'000'000) return Error::BadRequest(std::string(key) + " must be 1 to 100000000 yuan", key);
+    *fen = *yuan * 100;
+  }
   SL_ASSIGN_OR_RETURN(auto ttl_hours, config.GetInt("auth.token_ttl_hours"));
   if (ttl_hours) options.auth.token_ttl_ms = *ttl_hours * 3600 * 1000;
   SL_ASSIGN_OR_RETURN(auto max_failures, config.GetInt("auth.max_failures"));

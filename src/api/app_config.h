@@ -10,6 +10,8 @@
 //   SIGHTLINE_TLS_KEY       server.tls_key     PEM private key
 //   SIGHTLINE_JT808         fleet.jt808        JT/T 808 terminal listen address, default 127.0.0.1:6808
 //   SIGHTLINE_MQTT          parking.mqtt       MQTT broker of the parking sensors (mqtt://host:port); empty: none
+//   SIGHTLINE_PUBLIC_URL    server.public_url  public base URL of the decisions' verification page (QR
+//                                              codes); unset: the request's Host header
 // File-only keys of the fleet: fleet.strict_registration (bool: refuse
 // terminals no vehicle record names), fleet.cover_signal (see
 // fleet::ParseCoverSignal, e.g. "io:3").

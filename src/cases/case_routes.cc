@@ -33,27 +33,9 @@ Result<std::optional<int64_t>> TimeParam(const net::Request& request, const char
   return t;
 }
 
-std::string UrlEncode(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string VerifyUrl(const net::Request& request, const CaseRecord& r) {
-  std::string host(request.header("Host"));
-  if (host.empty()) host = "localhost";
-  std::string scheme(request.header("X-Forwarded-Proto"));
-  if (scheme != "https") scheme = "http";
-  return scheme + "://" + host + "/verify/decision?no=" + UrlEncode(r.decision_no) + "&code=" + r.verify_code;
+std::string VerifyUrl(const net::Request& request, const CaseRecord& r, const std::string& public_url) {
+  return DecisionVerifyUrl(public_url, request.header("Host"), request.header("X-Forwarded-Proto"), r.decision_no,
+                           r.verify_code);
 }
 
 Result<NewCase> ParseNewCase(const std::string& text) {
@@ -141,6 +123,15 @@ Result<std::pair<std::string, StepInput>> ParseStep(const std::string& text) {
   SL_ASSIGN_OR_RETURN(auto in_id, json::OptionalInt(body, "staff_in_id"));
   in.staff_out.id = out_id.value_or(0);
   in.staff_in.id = in_id.value_or(0);
+  if (const bj::value* items = body.if_contains("item_ids"); items && !items->is_null()) {
+    if (!items->is_array() || items->as_array().size() > 200)
+      return Error::BadRequest("item_ids must be an array of at most 200 evidence item ids", "item_ids");
+    for (const bj::value& v : items->as_array()) {
+      if (!v.is_int64() || v.as_int64() < 1)
+        return Error::BadRequest("item_ids must hold positive evidence item ids", "item_ids");
+      in.item_ids.push_back(v.as_int64());
+    }
+  }
   return std::make_pair(std::move(action), std::move(in));
 }
 
@@ -181,7 +172,10 @@ Result<Reply> Detail(store::Database& db, CaseService& service, const CaseRecord
   for (size_t i = 0; i < steps.size(); ++i) out += (i ? "," : "") + StepJson(steps[i]);
   out += "],\"actions\":[";
   first = true;
+  const bool hearing_open =
+      !HearingRight(r.penalty, r.proposed_fine_fen, r.party_kind, service.options().hearing).empty();
   for (const std::string& a : AvailableActions(r, actor)) {
+    if (a == "request_hearing" && !hearing_open) continue;  // APL Art. 63: not offered
     const ActionRule* rule = FindAction(a);
     out += std::string(first ? "" : ",") + "{\"action\":" + Q(a) + ",\"label\":" + Q(std::string(rule->label_zh)) +
            ",\"article\":" + Q(std::string(rule->article)) + "}";
@@ -192,6 +186,21 @@ Result<Reply> Detail(store::Database& db, CaseService& service, const CaseRecord
   for (const std::string& d : AvailableDocuments(r)) {
     out += (first ? "" : ",") + Q(d);
     first = false;
+  }
+  const std::string right = HearingRight(r.penalty, r.proposed_fine_fen, r.party_kind, service.options().hearing);
+  out += std::string("],\"hearing_right\":") + (r.procedure == "general" && !r.penalty.empty() && !right.empty()
+                                                    ? Q(right) : std::string("null"));
+  out += ",\"evidence_register\":[";
+  SL_ASSIGN_OR_RETURN(auto registered,
+                      lease->Query("SELECT item_id, registered_at, approver, decided_at FROM case_evidence_register "
+                                   "WHERE case_id = ? ORDER BY registered_at, item_id",
+                                   {r.id}));
+  for (size_t i = 0; i < registered.size(); ++i) {
+    const store::Row& g = registered[i];
+    out += std::string(i ? "," : "") + "{\"item_id\":" + std::to_string(g.i64("item_id")) + ",\"registered_at\":\"" +
+           FormatIso8601China(g.i64("registered_at")) + "\",\"approver\":" + Q(g.str("approver")) +
+           ",\"decided_at\":" +
+           (g.i64("decided_at") ? "\"" + FormatIso8601China(g.i64("decided_at")) + "\"" : std::string("null")) + "}";
   }
   out += "],\"surcharge_now_fen\":";
   const Deadline* pay = r.FindDeadline("payment");
@@ -301,7 +310,8 @@ Result<Stats> ComputeStats(store::Database& db, const net::Request& request, int
   // One scan of the matching cases, counted in every dimension at once: far
   // cheaper than one GROUP BY per dimension with its own index lookups.
   SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT c.procedure, c.category, c.town_id, c.officer1_id, c.month, "
-                                              "c.state, c.fine_fen, c.next_due_ms FROM cases c" + filter.where(),
+                                              "c.state, CASE WHEN c.penalty = 'fine' THEN c.fine_fen ELSE 0 END AS fine_fen, "
+                                              "c.next_due_ms FROM cases c" + filter.where(),
                                               filter.params()));
   std::map<std::string, Group> category, by_town, month, officer, state;
   auto add = [](std::map<std::string, Group>& m, std::string key, bool general, int64_t fine) {
@@ -509,8 +519,16 @@ void RegisterCaseRoutes(api::ApiRouter& api, store::Database& db, CaseService& s
               staff(record.officer1_id, context.officer1, context.officer1_badge);
               staff(record.officer2_id, context.officer2, context.officer2_badge);
               SL_ASSIGN_OR_RETURN(context.steps, LoadSteps(*lease, record.id));
+              SL_ASSIGN_OR_RETURN(auto items, lease->Query("SELECT id, mode, sha256, captured_at, ledger_index FROM "
+                                                           "evidence_items WHERE case_id = ? ORDER BY id LIMIT 200",
+                                                           {record.id}));
+              for (const store::Row& item : items)
+                context.evidence.push_back({item.i64("id"), item.str("mode"), item.str("sha256"),
+                                            item.i64("captured_at"), item.i64("ledger_index")});
             }
-            if (!record.decision_no.empty()) context.verify_url = VerifyUrl(r, record);
+            context.hearing_right =
+                HearingRight(record.penalty, record.proposed_fine_fen, record.party_kind, service.options().hearing);
+            if (!record.decision_no.empty()) context.verify_url = VerifyUrl(r, record, service.options().public_url);
             SL_ASSIGN_OR_RETURN(std::string html, RenderDocument(r.params.at("kind"), record, context));
             return net::Response::Text(200, std::move(html), "text/html; charset=utf-8");
           });

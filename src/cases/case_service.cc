@@ -1,5 +1,7 @@
 #include "cases/case_service.h"
 
+#include <algorithm>
+
 #include <vector>
 
 #include "auth/audit.h"
@@ -97,6 +99,40 @@ Result<CaseRecord> CaseService::Get(int64_t case_id) {
   return std::move(*found);
 }
 
+namespace {
+
+// register_evidence: the named items must be field evidence of this case; they
+// enter the register awaiting the Art. 56 decision. decide_evidence: the
+// items awaiting it are decided. Returns text for the step's note.
+Result<std::string> UpdateEvidenceRegister(store::Connection& tx, int64_t case_id, const std::string& action,
+                                           const StepInput& in, const Actor& actor, int64_t now) {
+  if (action == "decide_evidence") {
+    SL_TRY(tx.Execute("UPDATE case_evidence_register SET decided_at = ? WHERE case_id = ? AND decided_at = 0",
+                      {now, case_id}));
+    return std::string();
+  }
+  std::string listed;
+  std::vector<int64_t> seen;
+  for (int64_t item_id : in.item_ids) {
+    if (std::find(seen.begin(), seen.end(), item_id) != seen.end())
+      return Error::BadRequest("item " + std::to_string(item_id) + " is named twice", "item_ids");
+    seen.push_back(item_id);
+    SL_ASSIGN_OR_RETURN(auto item, tx.QueryOne("SELECT id FROM evidence_items WHERE id = ? AND case_id = ?",
+                                               {item_id, case_id}));
+    if (!item)
+      return Error::BadRequest("evidence item " + std::to_string(item_id) + " is not evidence of this case",
+                               "item_ids");
+    SL_TRY(tx.Execute("INSERT INTO case_evidence_register (case_id, item_id, registered_at, registered_by, approver, "
+                      "decided_at) VALUES (?, ?, ?, ?, ?, 0)",
+                      {case_id, item_id, now, actor.user_id ? store::Value(actor.user_id) : store::Value(),
+                       in.approver}));
+    listed += (listed.empty() ? "" : "、") + std::string("#") + std::to_string(item_id);
+  }
+  return listed.empty() ? std::string() : "（登记保存证据 " + listed + "）";
+}
+
+}  // namespace
+
 Result<CaseRecord> CaseService::Create(const NewCase& input, const auth::Principal& who) {
   SL_ASSIGN_OR_RETURN(Actor actor, ActorFor(who));
   CaseRecord created;
@@ -157,13 +193,19 @@ Result<CaseRecord> CaseService::Step(int64_t case_id, const std::string& action,
           SL_ASSIGN_OR_RETURN(in.staff_out, LoadStaffFacts(tx, in.staff_out.id));
           SL_ASSIGN_OR_RETURN(in.staff_in, LoadStaffFacts(tx, in.staff_in.id));
         }
-        SL_ASSIGN_OR_RETURN(StepOutcome outcome, Apply(r, action, in, actor, now, calendar_));
+        if (!in.item_ids.empty() && action != "register_evidence")
+          return Error::BadRequest("item_ids belong to register_evidence only", "item_ids");
+        SL_ASSIGN_OR_RETURN(StepOutcome outcome, Apply(r, action, in, actor, now, calendar_, options_.hearing));
         if (outcome.needs_decision_number) {
           SL_ASSIGN_OR_RETURN(r.decision_no, NextDecisionNumber(tx, ChinaYear(now)));
           r.verify_code = HexEncode(SecureRandomBytes(5));
         }
         SL_TRY(UpdateCase(tx, r));
         SL_TRY(SaveDeadlines(tx, r));
+        if (action == "register_evidence" || action == "decide_evidence") {
+          SL_ASSIGN_OR_RETURN(std::string listed, UpdateEvidenceRegister(tx, r.id, action, in, actor, now));
+          outcome.note += listed;
+        }
         SL_TRY(InsertStep(tx, r.id,
                           {0, now, action, outcome.from_state, outcome.to_state, actor.user_id, actor.name,
                            std::string(auth::RoleName(actor.role)), outcome.note}));

@@ -30,6 +30,12 @@ namespace sl::cases {
 struct CaseServiceOptions {
   int64_t sweep_interval_ms = 60'000;
   int64_t near_ms = 2 * kDayMs;  // "comes near": due within two days
+  // The public base URL of the verification page the decisions' QR codes
+  // open (server.public_url, e.g. "https://zfj.tongxiang.gov.cn"); empty: the
+  // request's Host header.
+  std::string public_url;
+  // The large amounts of APL Art. 63 ([cases] hearing_fine_*_yuan).
+  HearingThresholds hearing;
 };
 
 // Published when a deadline comes near (status "near") or passes ("overdue").
@@ -74,6 +80,7 @@ class CaseService {
 
   const WorkingCalendar& calendar() const { return calendar_; }
   const Clock& clock() const { return clock_; }
+  const CaseServiceOptions& options() const { return options_; }
 
  private:
   store::Database& db_;

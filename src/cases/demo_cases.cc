@@ -317,7 +317,9 @@ Result<DemoCasesReport> LoadDemoCases(store::Database& db, const DemoCasesOption
             ok = drive.Take("notify", investigated, officer, proposal);
           }
           if (ok) {
-            const bool hearing = r.major && rng.Chance(0.3);
+            // Only a penalty APL Art. 63 lists opens a hearing.
+            const bool hearing = r.major && rng.Chance(0.3) &&
+                                 !HearingRight(proposal.penalty, proposal.fine_fen.value_or(0), r.party_kind, {}).empty();
             if (hearing) {
               const Officer* chair = &all[static_cast<size_t>(rng.Int(0, static_cast<int64_t>(all.size()) - 1))];
               while (r.IsOfficer(chair->id)) chair = &all[static_cast<size_t>(rng.Int(0, static_cast<int64_t>(all.size()) - 1))];

@@ -2,6 +2,7 @@
 
 #include <qrencode.h>
 
+#include <cctype>
 #include <cstdio>
 
 #include "common/time.h"
@@ -22,6 +23,8 @@ h2 { text-align: center; font-size: 18pt; letter-spacing: 6px; margin: 0 0 10px;
 p { font-size: 12.5pt; line-height: 1.9; text-indent: 2em; margin: 6px 0; }
 p.flat { text-indent: 0; }
 table { width: 100%; border-collapse: collapse; font-size: 11.5pt; }
+td.hash { font-family: monospace; font-size: 8pt; word-break: break-all; width: 50%; }
+table.evidence th { width: auto; }
 td, th { border: 1px solid #000; padding: 6px 8px; vertical-align: top; }
 th { width: 22%; font-weight: normal; text-align: center; }
 .sign { margin-top: 36px; text-align: right; font-size: 12.5pt; line-height: 2; }
@@ -48,6 +51,12 @@ std::string PartyLine(const CaseRecord& r) {
 
 std::string PenaltyText(const CaseRecord& r, int64_t fine_fen) {
   if (r.penalty == "warning") return "警告";
+  if (r.penalty == "confiscation") return "没收违法所得、非法财物（价值人民币" + Yuan(fine_fen) + "元）";
+  if (r.penalty == "downgrade") return "降低资质等级";
+  if (r.penalty == "revocation") return "吊销许可证件";
+  if (r.penalty == "suspension") return "责令停产停业";
+  if (r.penalty == "closure") return "责令关闭";
+  if (r.penalty == "restriction") return "限制从业";
   return "罚款人民币" + Yuan(fine_fen) + "元";
 }
 
@@ -89,6 +98,34 @@ std::string ChineseDate(int64_t epoch_ms) {
   return std::to_string(year) + "年" + std::to_string(month) + "月" + std::to_string(day) + "日";
 }
 
+namespace {
+std::string UrlEncode(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string DecisionVerifyUrl(std::string_view public_url, std::string_view host, std::string_view forwarded_proto,
+                              std::string_view decision_no, std::string_view verify_code) {
+  std::string base(public_url);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.empty()) {
+    base = std::string(forwarded_proto == "https" ? "https" : "http") + "://" +
+           (host.empty() ? std::string("localhost") : std::string(host));
+  }
+  return base + "/verify/decision?no=" + UrlEncode(decision_no) + "&code=" + UrlEncode(verify_code);
+}
+
 Result<std::string> QrSvg(const std::string& text, int module_px) {
   QRcode* code = QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M);
   if (!code) return Error::Internal("cannot encode the QR code");
@@ -114,6 +151,25 @@ std::vector<std::string> AvailableDocuments(const CaseRecord& r) {
     out.push_back("service_receipt");
   }
   return out;
+}
+
+// The decision's list of field evidence: each item with its SHA-256 and log
+// index, so a reader can check it against the verification bundle.
+std::string EvidenceList(const DocumentContext& c) {
+  if (c.evidence.empty()) return "";
+  static const std::pair<const char*, const char*> kModes[] = {
+      {"photo", "照片"}, {"video", "视频"}, {"audio", "录音"}, {"scan", "书证扫描件"}, {"record", "笔录"},
+      {"signature", "电子签名"}, {"track", "位置轨迹"}, {"bodycam", "执法记录仪视频"}};
+  std::string rows;
+  for (const auto& e : c.evidence) {
+    std::string mode = e.mode;
+    for (const auto& [k, zh] : kModes)
+      if (mode == k) mode = zh;
+    rows += "<tr><td>" + std::to_string(e.id) + "</td><td>" + Html(mode) + "</td><td>" + ChineseDate(e.captured_at) +
+            "</td><td class=\"hash\">" + Html(e.sha256) + "</td><td>" + std::to_string(e.ledger_index) + "</td></tr>";
+  }
+  return "<p>证据：</p><table class=\"evidence\" data-testid=\"decision-evidence\"><tr><th>编号</th><th>类型</th>"
+         "<th>取证日期</th><th>SHA-256</th><th>存证序号</th></tr>" + rows + "</table>";
 }
 
 Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& r, const DocumentContext& c) {
@@ -160,9 +216,14 @@ Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& r, c
                        Html(r.number) + "</div>" + PartyLine(r) + "<p>经查，" + Html(r.facts.empty() ? r.cause : r.facts) +
                        "。</p><p>你（单位）的上述行为违反了" + Html(r.legal_basis) + "的规定。根据《中华人民共和国行政处罚法》"
                        "第四十四条的规定，本机关拟对你（单位）作出如下行政处罚：" + PenaltyText(r, r.proposed_fine_fen) +
-                       "。</p><p>根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）享有陈述、"
-                       "申辩的权利，并有权要求举行听证。如要求听证，应当在收到本告知书之日起五个工作日内提出；逾期视为放弃上述"
-                       "权利。本机关不因你（单位）陈述、申辩而给予更重的处罚。</p><div class=\"sign\">" + kBureau + "<br>" +
+                       "。</p>" +
+                       (c.hearing_right.empty()
+                            ? std::string("<p>根据《中华人民共和国行政处罚法》第四十五条的规定，你（单位）享有陈述、申辩的权利，"
+                                          "可以在收到本告知书之日起五个工作日内提出；逾期视为放弃上述权利。")
+                            : std::string("<p>根据《中华人民共和国行政处罚法》第四十五条、第六十三条、第六十四条的规定，你（单位）"
+                                          "享有陈述、申辩的权利，并有权要求举行听证。如要求听证，应当在收到本告知书之日起五个"
+                                          "工作日内提出；逾期视为放弃上述权利。")) +
+                       "本机关不因你（单位）陈述、申辩而给予更重的处罚。</p><div class=\"sign\">" + kBureau + "<br>" +
                        ChineseDate(r.notified_at) + "</div>";
     return Page("行政处罚事先告知书 " + r.number, body);
   }
@@ -188,7 +249,7 @@ Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& r, c
                                   "依法告知你（单位）拟作出行政处罚的内容及事实、理由、依据和依法享有的陈述、申辩、要求听证的权利。"
                             : std::string("执法人员已当场出示执法证件，告知了拟作出的行政处罚及陈述、申辩的权利（《中华人民共和国行政处罚法》第五十二条）。")) +
                        "</p><p>本机关决定对你（单位）作出如下行政处罚：" + PenaltyText(r, r.fine_fen) + "。</p>" + payment +
-                       Remedies() + "<p class=\"flat\">执法人员：" + officers + "</p><div class=\"sign\">" + kBureau +
+                       EvidenceList(c) + Remedies() + "<p class=\"flat\">执法人员：" + officers + "</p><div class=\"sign\">" + kBureau +
                        "（印章）<br>" + ChineseDate(r.decided_at) + "</div>" + qr;
     return Page("行政处罚决定书 " + r.decision_no, body);
   }

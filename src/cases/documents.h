@@ -23,6 +23,17 @@ struct DocumentContext {
   std::string reviewer;
   std::vector<StepRecord> steps;
   std::string verify_url;  // absolute URL of the verification page for this decision
+  // The case's field evidence, listed with its hashes on the decision.
+  struct Evidence {
+    int64_t id = 0;
+    std::string mode, sha256;
+    int64_t captured_at = 0;
+    int64_t ledger_index = 0;
+  };
+  std::vector<Evidence> evidence;
+  // The item of APL Art. 63 giving the party a hearing right ("" none): the
+  // prior notice offers a hearing only then.
+  std::string hearing_right;
 };
 
 // Kinds: filing_approval | prior_notice | decision | service_receipt.
@@ -31,6 +42,12 @@ struct DocumentContext {
 Result<std::string> RenderDocument(std::string_view kind, const CaseRecord& record, const DocumentContext& context);
 // Which documents exist for the case now.
 std::vector<std::string> AvailableDocuments(const CaseRecord& record);
+
+// The verification page's URL for a decision: under `public_url` when
+// configured, else http(s)://<host> from the request (https only when a proxy
+// says so in X-Forwarded-Proto).
+std::string DecisionVerifyUrl(std::string_view public_url, std::string_view host, std::string_view forwarded_proto,
+                              std::string_view decision_no, std::string_view verify_code);
 
 // An SVG QR code of `text` (libqrencode, error correction M).
 Result<std::string> QrSvg(const std::string& text, int module_px = 4);

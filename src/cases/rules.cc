@@ -103,13 +103,20 @@ void StopAll(CaseRecord& r, int64_t now_ms) {
     if (d.closed_at == 0) d.closed_at = now_ms;
 }
 
+// Kinds whose amount is in fine_fen: the fine, or the value confiscated.
+bool HasAmount(std::string_view penalty) { return penalty == "fine" || penalty == "confiscation"; }
+
 Status CheckPenalty(const std::string& penalty, std::optional<int64_t> fine_fen) {
-  if (penalty != "warning" && penalty != "fine") return Error::BadRequest("penalty must be warning or fine", "penalty");
-  if (penalty == "fine") {
+  if (!IsPenaltyKind(penalty))
+    return Error::BadRequest("penalty must be warning, fine, confiscation, downgrade, revocation, suspension, closure "
+                             "or restriction",
+                             "penalty");
+  if (HasAmount(penalty)) {
     if (!fine_fen || *fine_fen <= 0 || *fine_fen > kMaxFineFen)
-      return Error::BadRequest("fine_fen must be a positive amount in fen for a fine", "fine_fen");
+      return Error::BadRequest("fine_fen must be a positive amount in fen for a fine (for confiscation: the value)",
+                               "fine_fen");
   } else if (fine_fen && *fine_fen != 0) {
-    return Error::BadRequest("a warning carries no fine: leave fine_fen out or 0", "fine_fen");
+    return Error::BadRequest("a " + penalty + " carries no amount: leave fine_fen out or 0", "fine_fen");
   }
   return {};
 }
@@ -210,6 +217,22 @@ Status CheckActor(const ActionRule& rule, const CaseRecord& record, const Actor&
   return Error::Forbidden("not allowed");
 }
 
+bool IsPenaltyKind(std::string_view penalty) {
+  static constexpr std::string_view kKinds[] = {"warning",    "fine",       "confiscation", "downgrade",
+                                                "revocation", "suspension", "closure",      "restriction"};
+  return std::find(std::begin(kKinds), std::end(kKinds), penalty) != std::end(kKinds);
+}
+
+std::string HearingRight(const std::string& penalty, int64_t amount_fen, const std::string& party_kind,
+                         const HearingThresholds& t) {
+  const int64_t large = party_kind == "organisation" ? t.organisation_fen : t.citizen_fen;
+  if (penalty == "fine") return amount_fen >= large ? "APL Art. 63(1)" : "";
+  if (penalty == "confiscation") return amount_fen >= large ? "APL Art. 63(2)" : "";
+  if (penalty == "downgrade" || penalty == "revocation") return "APL Art. 63(3)";
+  if (penalty == "suspension" || penalty == "closure" || penalty == "restriction") return "APL Art. 63(4)";
+  return "";
+}
+
 std::vector<std::string> AvailableActions(const CaseRecord& record, const Actor& actor) {
   std::vector<std::string> out;
   if (record.procedure == "summary" && record.state != "served" && record.state != "executed" &&
@@ -259,6 +282,8 @@ Status DecideSummary(CaseRecord& r, const Actor& actor, const StaffFacts& office
     return Error::Forbidden("the officer deciding on the spot must be named as officer1_id or officer2_id");
   std::optional<int64_t> fine = r.fine_fen ? std::optional<int64_t>(r.fine_fen) : std::nullopt;
   SL_TRY(CheckPenalty(r.penalty, fine));
+  if (r.penalty != "warning" && r.penalty != "fine")
+    return Refuse("the summary procedure imposes only a warning or a small fine (APL Art. 51)", "penalty");
   const int64_t limit = r.party_kind == "organisation" ? kSummaryOrganisationMaxFen : kSummaryCitizenMaxFen;
   if (r.penalty == "fine" && r.fine_fen > limit)
     return Refuse(std::string("the summary procedure allows a fine of at most ") +
@@ -328,7 +353,7 @@ std::string MaskPartyName(std::string_view name, std::string_view party_kind) {
 }
 
 Result<StepOutcome> Apply(CaseRecord& r, std::string_view action, const StepInput& in, const Actor& actor,
-                          int64_t now_ms, const WorkingCalendar& cal) {
+                          int64_t now_ms, const WorkingCalendar& cal, const HearingThresholds& hearing) {
   const ActionRule* rule = FindAction(action);
   if (!rule) return Error::BadRequest("unknown action '" + std::string(action) + "'", "action");
   SL_TRY(CheckActor(*rule, r, actor));
@@ -438,8 +463,19 @@ Result<StepOutcome> Apply(CaseRecord& r, std::string_view action, const StepInpu
     }
     r.state = "notified";
     r.notified_at = now_ms;
-    Start(r, "hearing_request", cal.StatutoryDeadline(now_ms, 5), "APL Arts. 64(1), 85", now_ms);
+    // The window for statement and defence (Art. 45); a hearing may be asked
+    // in it only for the penalties Art. 63 lists.
+    const std::string right = HearingRight(r.penalty, r.proposed_fine_fen, r.party_kind, hearing);
+    Start(r, "hearing_request", cal.StatutoryDeadline(now_ms, 5),
+          right.empty() ? "APL Arts. 45, 85 (no hearing right, Art. 63)" : right + ", Arts. 64(1), 85", now_ms);
   } else if (action == "request_hearing") {
+    if (HearingRight(r.penalty, r.proposed_fine_fen, r.party_kind, hearing).empty())
+      return Refuse("the notified penalty is not one APL Art. 63 opens to a hearing (a warning, or a fine or "
+                    "confiscation below " +
+                    std::to_string((r.party_kind == "organisation" ? hearing.organisation_fen : hearing.citizen_fen) /
+                                   100) +
+                    " yuan for " + (r.party_kind == "organisation" ? "an organisation" : "a citizen") +
+                    "): the party may state and defend (Art. 45)");
     const Deadline* d = r.FindDeadline("hearing_request");
     if (d && now_ms > d->due_ms)
       return Refuse("a hearing must be requested within 5 working days of the notice (APL Arts. 64(1), 85)");
@@ -489,15 +525,16 @@ Result<StepOutcome> Apply(CaseRecord& r, std::string_view action, const StepInpu
       return Refuse("a major case is decided collectively by the bureau's leaders (APL Art. 57)");
     const std::string penalty = in.penalty.empty() ? r.penalty : in.penalty;
     const std::optional<int64_t> fine = in.fine_fen ? in.fine_fen : std::optional<int64_t>(r.proposed_fine_fen);
-    SL_TRY(CheckPenalty(penalty, penalty == "fine" ? fine : std::nullopt));
-    if (r.penalty == "warning" && penalty == "fine")
+    SL_TRY(CheckPenalty(penalty, HasAmount(penalty) ? fine : std::nullopt));
+    // Another kind than notified is new to the party: only a warning is surely lighter.
+    if (penalty != r.penalty && penalty != "warning")
       return Refuse("the decision cannot be heavier than the penalty notified to the party (APL Arts. 44, 45)",
                     "penalty");
-    if (penalty == "fine" && *fine > r.proposed_fine_fen)
+    if (HasAmount(penalty) && *fine > r.proposed_fine_fen)
       return Refuse("the decision cannot be heavier than the penalty notified to the party (APL Arts. 44, 45)",
                     "fine_fen");
     r.penalty = penalty;
-    r.fine_fen = penalty == "fine" ? *fine : 0;
+    r.fine_fen = HasAmount(penalty) ? *fine : 0;
     r.state = "decided";
     r.outcome = "penalty";
     r.decided_at = now_ms;

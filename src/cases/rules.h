@@ -47,6 +47,26 @@ inline constexpr int64_t kOnSpotCashMaxFen = 100'00;             // APL Art. 68
 inline constexpr int64_t kMaxFineFen = 100'000'000'00;           // sanity bound on input (1e8 yuan)
 inline constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
+// Penalty kinds (APL Art. 9): warning, fine, confiscation of illegal gains or
+// property (fine_fen then holds their value), reduction of a qualification
+// level, revocation of a permit, order to suspend production or business,
+// order to close, restriction of practice. The summary procedure takes only
+// warning and fine (Art. 51).
+bool IsPenaltyKind(std::string_view penalty);
+
+// "Large" amounts of APL Art. 63(1)-(2), set by each province (the deployment
+// configures them: [cases] hearing_fine_citizen_yuan / hearing_fine_organisation_yuan).
+struct HearingThresholds {
+  int64_t citizen_fen = 10'000'00;        // a fine (or confiscated value) of at least this for a citizen
+  int64_t organisation_fen = 100'000'00;  // ... for an organisation
+};
+
+// The item of APL Art. 63 that gives the party a right to a hearing on the
+// penalty notified to it ("APL Art. 63(1)" …), or "" when none does (a
+// warning, a fine or confiscation below the large amount).
+std::string HearingRight(const std::string& penalty, int64_t amount_fen, const std::string& party_kind,
+                         const HearingThresholds& thresholds);
+
 struct Deadline {
   std::string kind;     // decision | evidence_decision | correction | hearing_request | hearing | service | payment
                         // | transfer_approval | transfer_handover
@@ -123,6 +143,7 @@ struct StepInput {
   int64_t amount_fen = 0;           // pay
   int instalments = 0;              // defer_payment
   StaffFacts staff_out, staff_in;   // recuse
+  std::vector<int64_t> item_ids;    // register_evidence: field evidence items of this case (checked by the service)
 };
 
 // What the service stores besides the record: the step row and a note for
@@ -179,7 +200,7 @@ Status DecideSummary(CaseRecord& record, const Actor& actor, const StaffFacts& o
 
 // Applies one step of the general procedure (or closing/archiving of either).
 Result<StepOutcome> Apply(CaseRecord& record, std::string_view action, const StepInput& input, const Actor& actor,
-                          int64_t now_ms, const WorkingCalendar& calendar);
+                          int64_t now_ms, const WorkingCalendar& calendar, const HearingThresholds& hearing = {});
 
 // Late-payment surcharge at `now_ms` (APL Art. 72): 3% of the fine for each
 // day after the payment deadline, at most the fine itself.

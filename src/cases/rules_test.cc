@@ -174,13 +174,56 @@ TEST(CaseRulesTest, GeneralProcedureSteps) {
        {std::nullopt, "", "notified", due("hearing_request", "2026-10-13")}},
       {"APL Art. 64(1): a hearing requested after 5 working days is refused", [] { return CaseIn("notified"); },
        "request_hearing", [] { return Officer(); }, None, kNow, {ErrorCode::kConflict, "Art", ""}},
-      {"ZJ Art. 30: an auxiliary may receive a hearing request in time",
+      {"ZJ Art. 30: an auxiliary may receive a hearing request in time (a large fine, APL Art. 63(1))",
+       [] {
+         CaseRecord r = CaseIn("notified");
+         r.proposed_fine_fen = 10'000'00;
+         r.FindDeadline("hearing_request")->due_ms = kNow + 2 * kDayMs;
+         return r;
+       },
+       "request_hearing", Auxiliary, None, kNow, {std::nullopt, "", "hearing_requested"}},
+      {"APL Art. 63: no hearing on a fine below the large amount (5,000 yuan, citizen)",
        [] {
          CaseRecord r = CaseIn("notified");
          r.FindDeadline("hearing_request")->due_ms = kNow + 2 * kDayMs;
          return r;
        },
-       "request_hearing", Auxiliary, None, kNow, {std::nullopt, "", "hearing_requested"}},
+       "request_hearing", Auxiliary, None, kNow, {ErrorCode::kConflict, "Art. 63", ""}},
+      {"APL Art. 63: no hearing on a warning",
+       [] {
+         CaseRecord r = CaseIn("notified");
+         r.penalty = "warning";
+         r.proposed_fine_fen = 0;
+         r.FindDeadline("hearing_request")->due_ms = kNow + 2 * kDayMs;
+         return r;
+       },
+       "request_hearing", [] { return Officer(); }, None, kNow, {ErrorCode::kConflict, "Art. 63", ""}},
+      {"APL Art. 63(3): a party facing revocation of a permit may ask for a hearing",
+       [] {
+         CaseRecord r = CaseIn("notified");
+         r.penalty = "revocation";
+         r.proposed_fine_fen = 0;
+         r.FindDeadline("hearing_request")->due_ms = kNow + 2 * kDayMs;
+         return r;
+       },
+       "request_hearing", [] { return Officer(); }, None, kNow, {std::nullopt, "", "hearing_requested"}},
+      {"APL Art. 63: the notice names the hearing right when there is one",
+       [] {
+         CaseRecord r = CaseIn("reviewed");
+         r.party_kind = "organisation";
+         r.penalty = "suspension";
+         r.proposed_fine_fen = 0;
+         return r;
+       },
+       "notify", [] { return Officer(); }, None, kNow,
+       {std::nullopt, "", "notified",
+        [](const CaseRecord& r) { EXPECT_EQ(r.FindDeadline("hearing_request")->article, "APL Art. 63(4), Arts. 64(1), 85"); }}},
+      {"APL Arts. 45, 63: without a hearing right the window is for statement and defence",
+       [] { return CaseIn("reviewed"); }, "notify", [] { return Officer(); }, None, kNow,
+       {std::nullopt, "", "notified",
+        [](const CaseRecord& r) {
+          EXPECT_NE(r.FindDeadline("hearing_request")->article.find("no hearing right"), std::string::npos);
+        }}},
       {"APL Arts. 64(2), 85: the party is notified 7 working days before the hearing",
        [] { return CaseIn("hearing_requested"); }, "schedule_hearing", [] { return Officer(); },
        [] {
@@ -507,6 +550,37 @@ TEST(CaseRulesTest, PartyWindowIsNoBureauDeadline) {
   EXPECT_TRUE(IsPartyWindow("hearing_request"));
   EXPECT_FALSE(IsPartyWindow("decision"));
   EXPECT_EQ(r.NextDue(), decision_due);
+}
+
+// APL Art. 63: which notified penalties open a hearing. Large amounts are the
+// configured thresholds (defaults 10,000 yuan citizen / 100,000 yuan organisation).
+TEST(CaseRulesTest, HearingRightFollowsArt63) {
+  struct Row {
+    const char* rule;
+    const char* penalty;
+    int64_t amount_fen;
+    const char* party;
+    const char* want;
+  };
+  const HearingThresholds t;
+  for (const Row& row : std::vector<Row>{
+           {"Art. 63(1): a large fine, citizen", "fine", 10'000'00, "citizen", "APL Art. 63(1)"},
+           {"Art. 63(1): below the large amount, citizen", "fine", 9'999'99, "citizen", ""},
+           {"Art. 63(1): a large fine, organisation", "fine", 100'000'00, "organisation", "APL Art. 63(1)"},
+           {"Art. 63(1): 50,000 yuan is not large for an organisation", "fine", 50'000'00, "organisation", ""},
+           {"Art. 63(2): confiscation of large value", "confiscation", 10'000'00, "citizen", "APL Art. 63(2)"},
+           {"Art. 63(2): confiscation of small value", "confiscation", 1'000'00, "citizen", ""},
+           {"Art. 63(3): reduction of a qualification level", "downgrade", 0, "organisation", "APL Art. 63(3)"},
+           {"Art. 63(3): revocation of a permit", "revocation", 0, "citizen", "APL Art. 63(3)"},
+           {"Art. 63(4): order to suspend production or business", "suspension", 0, "organisation", "APL Art. 63(4)"},
+           {"Art. 63(4): order to close", "closure", 0, "organisation", "APL Art. 63(4)"},
+           {"Art. 63(4): restriction of practice", "restriction", 0, "citizen", "APL Art. 63(4)"},
+           {"Art. 63: a warning opens no hearing", "warning", 0, "citizen", ""},
+       }) {
+    EXPECT_EQ(HearingRight(row.penalty, row.amount_fen, row.party, t), row.want) << row.rule;
+  }
+  // Thresholds are the province's: a deployment with 5,000 yuan for citizens.
+  EXPECT_EQ(HearingRight("fine", 5'000'00, "citizen", HearingThresholds{5'000'00, 100'000'00}), "APL Art. 63(1)");
 }
 
 }  // namespace

@@ -92,6 +92,20 @@ CREATE TABLE case_deadlines (
 );
 CREATE INDEX case_deadlines_open ON case_deadlines(closed_at, due_ms);
 )SQL"},
+      {701, "cases: the evidence register (items registered and preserved, APL Art. 56)", R"SQL(
+-- Field evidence items (the evidence module's ids, no foreign key) named by a
+-- register_evidence step; decided_at is set by the decide_evidence step that
+-- ends their preservation (0: still awaiting the decision).
+CREATE TABLE case_evidence_register (
+  case_id BIGINT NOT NULL REFERENCES cases(id),
+  item_id BIGINT NOT NULL,
+  registered_at BIGINT NOT NULL,
+  registered_by BIGINT,
+  approver TEXT NOT NULL,
+  decided_at BIGINT NOT NULL,
+  PRIMARY KEY (case_id, item_id, registered_at)
+);
+)SQL"},
   };
 }
 

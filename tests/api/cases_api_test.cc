@@ -105,10 +105,10 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   ASSERT_EQ(Step("officer", id, R"({"action":"decide_evidence","note":"解除登记保存，退还"})")->status, 200);
 
   // A major case cannot skip legal review (Art. 58).
-  r = Step("officer", id, R"({"action":"notify","penalty":"fine","fine_fen":500000,"facts":"占道经营"})");
+  r = Step("officer", id, R"({"action":"notify","penalty":"fine","fine_fen":12000000,"facts":"占道经营"})");
   EXPECT_EQ(r->status, 409);
   EXPECT_NE(Message(r).find("Art. 58"), std::string::npos) << r->body;
-  ASSERT_EQ(Step("officer", id, R"({"action":"submit_review","penalty":"fine","fine_fen":500000,"facts":"占道经营"})")
+  ASSERT_EQ(Step("officer", id, R"({"action":"submit_review","penalty":"fine","fine_fen":12000000,"facts":"占道经营"})")
                 ->status,
             200);
   EXPECT_EQ(Step("officer", id, R"({"action":"complete_review","approved":true})")->status, 403);
@@ -117,6 +117,8 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   EXPECT_EQ(State(r), "reviewed");
   r = Step("officer", id, R"({"action":"notify"})");
   ASSERT_EQ(r->status, 200) << r->body;
+  // 120,000 yuan is a large fine for an organisation: the party may ask for a hearing.
+  EXPECT_EQ(ParseJson(r->body).at("hearing_right").as_string(), "APL Art. 63(1)");
 
   // Deciding inside the 5-working-day window is refused (Arts. 45, 62, 64).
   r = Step("leader", id, R"({"action":"decide"})");
@@ -147,13 +149,13 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   EXPECT_EQ(r->status, 409);
   EXPECT_NE(Message(r).find("Art. 57"), std::string::npos) << r->body;
   ASSERT_EQ(Step("leader", id, R"({"action":"collective_decision","note":"局务会讨论通过"})")->status, 200);
-  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":600000})");
+  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":13000000})");
   EXPECT_EQ(r->status, 409);
-  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":400000})");
+  r = Step("leader", id, R"({"action":"decide","penalty":"fine","fine_fen":11000000})");
   ASSERT_EQ(r->status, 200) << r->body;
   auto decided = ParseJson(r->body);
   const std::string number(decided.at("decision_no").as_string());
-  EXPECT_EQ(decided.at("fine_fen").as_int64(), 400000);
+  EXPECT_EQ(decided.at("fine_fen").as_int64(), 11000000);
 
   // Service: electronic only with consent (Art. 61); the auxiliary may serve.
   r = Step("auxiliary", id, R"({"action":"serve","method":"electronic"})");
@@ -166,9 +168,9 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   auto detail = ParseJson(Get("officer", "/api/v1/cases/" + std::to_string(id))->body);
   const int64_t surcharge = detail.at("surcharge_now_fen").as_int64();
   EXPECT_GT(surcharge, 0);
-  EXPECT_EQ(surcharge % 12000, 0);  // whole days of 3% of 4,000 yuan
-  EXPECT_EQ(Step("auxiliary", id, R"({"action":"pay","amount_fen":400000})")->status, 403);
-  r = Step("officer", id, R"({"action":"pay","amount_fen":)" + std::to_string(400000 + surcharge) + "}");
+  EXPECT_EQ(surcharge % 330000, 0);  // whole days of 3% of 110,000 yuan
+  EXPECT_EQ(Step("auxiliary", id, R"({"action":"pay","amount_fen":11000000})")->status, 403);
+  r = Step("officer", id, R"({"action":"pay","amount_fen":)" + std::to_string(11000000 + surcharge) + "}");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(State(r), "executed");
   EXPECT_EQ(Step("officer", id, R"({"action":"close"})")->status, 403);
@@ -204,7 +206,7 @@ TEST_F(CasesApiTest, MajorGeneralCaseFromFilingToArchiveWithHearing) {
   ASSERT_EQ(page->status, 200) << path;
   EXPECT_NE(page->body.find(number), std::string::npos);
   EXPECT_NE(page->body.find("桐乡市****有限公司"), std::string::npos);
-  EXPECT_NE(page->body.find("4000.00"), std::string::npos);
+  EXPECT_NE(page->body.find("110000.00"), std::string::npos);
   // An altered number or code is not found.
   std::string forged = path;
   forged[forged.size() - 1] = forged.back() == '0' ? '1' : '0';
@@ -251,6 +253,116 @@ TEST_F(CasesApiTest, SummaryProcedureThresholdsAndBadInput) {
   EXPECT_EQ(ErrorFieldOf(r), "deadline");
   EXPECT_EQ(Get("officer", "/api/v1/cases/" + std::to_string(id) + "/documents/decision")->status, 409);
   EXPECT_EQ(Get("officer", "/api/v1/cases/" + std::to_string(id) + "/documents/poem")->status, 400);
+}
+
+// Evidence registration (Art. 56) names field evidence items of the case;
+// the decision lists the case's items with their hashes.
+TEST_F(CasesApiTest, EvidenceRegisterNamesItemsOfTheCase) {
+  auto item = [&](int64_t case_id, const std::string& sha) {
+    auto lease = server_->app().db().Acquire();
+    auto rows = lease->Query(
+        "INSERT INTO evidence_items (upload_id, sha256, size, mode, filename, content_type, captured_at, lon, lat, "
+        "accuracy_m, device, officer_id, officer, department_id, case_id, inspection_id, exif, exif_flags, manifest, "
+        "ledger_index, checkpoint_size, checkpoint, uploaded_at) VALUES (?, ?, 3, 'photo', 'a.jpg', 'image/jpeg', ?, "
+        "120.49, 30.63, 5, 'phone', 1, 'officer', 1, ?, '', '{}', '', '{}', 7, 8, '', ?) RETURNING id",
+        {"up-" + sha.substr(0, 12), sha, clock_->NowMs(), case_id, clock_->NowMs()});
+    return rows->at(0).i64("id");
+  };
+  auto created = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+  const int64_t id = ParseJson(created->body).at("id").as_int64();
+  auto other = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+  const int64_t other_id = ParseJson(other->body).at("id").as_int64();
+  ASSERT_EQ(Step("leader", id, R"({"action":"approve_filing"})")->status, 200);
+  const int64_t mine = item(id, std::string(64, 'a'));
+  const int64_t theirs = item(other_id, std::string(64, 'b'));
+  const std::string ids = std::to_string(mine);
+
+  struct Row {
+    std::string why, body, field;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"an item of another case", R"({"action":"register_evidence","approver":"王局长","item_ids":[)" +
+                                          std::to_string(theirs) + "]}", "item_ids"},
+           {"an unknown item", R"({"action":"register_evidence","approver":"王局长","item_ids":[999999]})", "item_ids"},
+           {"an item named twice", R"({"action":"register_evidence","approver":"王局长","item_ids":[)" + ids + "," + ids +
+                                       "]}", "item_ids"},
+           {"not an array", R"({"action":"register_evidence","approver":"王局长","item_ids":"1"})", "item_ids"},
+           {"items on another step", R"({"action":"submit_review","penalty":"warning","item_ids":[)" + ids + "]}",
+            "item_ids"},
+       }) {
+    auto r = Step("officer", id, row.body);
+    EXPECT_EQ(r->status, 400) << row.why << ": " << r->body;
+    EXPECT_EQ(ErrorFieldOf(r), row.field) << row.why;
+  }
+  auto detail = ParseJson(Get("officer", "/api/v1/cases/" + std::to_string(id))->body);
+  EXPECT_TRUE(detail.at("evidence_register").as_array().empty());  // refused steps wrote nothing
+  EXPECT_EQ(detail.at("steps").as_array().size(), 2u);
+
+  auto r = Step("officer", id, R"({"action":"register_evidence","approver":"王局长","item_ids":[)" + ids + "]}");
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto reg = ParseJson(r->body).at("evidence_register").as_array();
+  ASSERT_EQ(reg.size(), 1u);
+  EXPECT_EQ(reg[0].at("item_id").as_int64(), mine);
+  EXPECT_TRUE(reg[0].at("decided_at").is_null());
+  EXPECT_EQ(reg[0].at("approver").as_string(), "王局长");
+  EXPECT_NE(r->body.find("#" + ids), std::string::npos);  // the step's note names the item
+  r = Step("officer", id, R"({"action":"decide_evidence","note":"解除登记保存"})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_FALSE(ParseJson(r->body).at("evidence_register").at(0).at("decided_at").is_null());
+
+  // The decision lists the case's evidence with its hash.
+  auto summary = Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"warning")"));
+  const int64_t sid = ParseJson(summary->body).at("id").as_int64();
+  item(sid, std::string(64, 'c'));
+  auto doc = Get("officer", "/api/v1/cases/" + std::to_string(sid) + "/documents/decision");
+  ASSERT_EQ(doc->status, 200);
+  EXPECT_NE(doc->body.find("decision-evidence"), std::string::npos);
+  EXPECT_NE(doc->body.find(std::string(64, 'c')), std::string::npos);
+  EXPECT_EQ(doc->body.find(std::string(64, 'b')), std::string::npos);
+  // Without server.public_url the QR code names the host the request came to.
+  EXPECT_NE(doc->body.find("data-verify-url=\"http://127.0.0.1:" + std::to_string(server_->port()) +
+                           "/verify/decision?no="),
+            std::string::npos);
+}
+
+// APL Art. 63: a small fine opens no hearing (not offered, and refused citing
+// the article); an order to close does.
+TEST_F(CasesApiTest, HearingOnlyForThePenaltiesArt63Lists) {
+  auto notified = [&](const std::string& proposal) {
+    auto created = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+    const int64_t id = ParseJson(created->body).at("id").as_int64();
+    EXPECT_EQ(Step("leader", id, R"({"action":"approve_filing"})")->status, 200);
+    auto r = Step("officer", id, R"({"action":"notify","facts":"占道经营",)" + proposal + "}");
+    EXPECT_EQ(r->status, 200) << r->body;
+    return std::make_pair(id, ParseJson(r->body));
+  };
+  auto offered = [](const bj::value& detail, const char* action) {
+    for (const auto& a : detail.at("actions").as_array())
+      if (a.at("action").as_string() == action) return true;
+    return false;
+  };
+  auto [small, small_detail] = notified(R"("penalty":"fine","fine_fen":500000)");  // 5,000 yuan, organisation
+  EXPECT_TRUE(small_detail.at("hearing_right").is_null());
+  EXPECT_FALSE(offered(small_detail, "request_hearing"));
+  auto r = Step("officer", small, R"({"action":"request_hearing","note":"当事人申请"})");
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(Message(r).find("Art. 63"), std::string::npos) << r->body;
+  auto [closure, closure_detail] = notified(R"("penalty":"closure")");
+  EXPECT_EQ(closure_detail.at("hearing_right").as_string(), "APL Art. 63(4)");
+  EXPECT_TRUE(offered(closure_detail, "request_hearing"));
+  r = Step("officer", closure, R"({"action":"request_hearing","note":"当事人申请"})");
+  EXPECT_EQ(r->status, 200) << r->body;
+  // Bad kinds and amounts name the field.
+  auto created = Post("officer", "/api/v1/cases", NewCaseBody("general"));
+  const int64_t id = ParseJson(created->body).at("id").as_int64();
+  Step("leader", id, R"({"action":"approve_filing"})");
+  r = Step("officer", id, R"({"action":"notify","facts":"x","penalty":"exile"})");
+  EXPECT_EQ(ErrorFieldOf(r), "penalty");
+  r = Step("officer", id, R"({"action":"notify","facts":"x","penalty":"closure","fine_fen":100})");
+  EXPECT_EQ(ErrorFieldOf(r), "fine_fen");
+  r = Post("officer", "/api/v1/cases", NewCaseBody("summary", R"(,"penalty":"revocation")"));
+  EXPECT_EQ(r->status, 409);
+  EXPECT_NE(Message(r).find("Art. 51"), std::string::npos) << r->body;
 }
 
 TEST_F(CasesApiTest, ListFiltersStatisticsAndExport) {

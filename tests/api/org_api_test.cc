@@ -54,6 +54,21 @@ TEST_F(OrgApiTest, StaffListFiltersAndPages) {
   EXPECT_EQ(client->Get("/api/v1/staff/abc", Bearer(admin_))->status, 404);
 }
 
+TEST_F(OrgApiTest, StaffSearchKeepsTheOtherFilters) {
+  auto client = server_->Client();
+  // q is "name LIKE OR badge LIKE": the only officer matches by badge alone, and
+  // the other filters must still exclude him (store::Filter parenthesises each clause).
+  auto by_badge = client->Get("/api/v1/staff?q=330483000", Bearer(admin_));
+  ASSERT_EQ(by_badge->status, 200) << by_badge->body;
+  EXPECT_EQ(ParseJson(by_badge->body).at("total").as_int64(), 1);
+  for (const char* path : {"/api/v1/staff?kind=auxiliary&q=330483000", "/api/v1/staff?kind=auxiliary&q=%E7%8E%8B",
+                           "/api/v1/staff?department_id=999999&q=330483000"}) {
+    auto r = client->Get(path, Bearer(admin_));
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(ParseJson(r->body).at("total").as_int64(), 0) << path;
+  }
+}
+
 TEST_F(OrgApiTest, AuxiliaryCannotHoldLegalQualification) {
   auto r = server_->Client()->Post(
       "/api/v1/staff", Bearer(admin_),

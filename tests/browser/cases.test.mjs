@@ -116,6 +116,56 @@ async function mustStep(page, action, fields) {
   assert.equal(error, '', `${action} refused: ${error}`);
 }
 
+// Captures `n` photos for case `id` the way the field app does: a JPEG drawn
+// on a canvas, hashed, uploaded with tus (creation + one PATCH) as the
+// logged-in officer. Returns the item ids.
+async function captureEvidence(page, id, n) {
+  return page.evaluate(
+    async ([caseId, count]) => {
+      const token = sessionStorage.getItem('sl.token');
+      const b64 = (s) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+      const ids = [];
+      for (let i = 0; i < count; i++) {
+        const canvas = document.createElement('canvas');
+        canvas.width = 320;
+        canvas.height = 240;
+        const g = canvas.getContext('2d');
+        g.fillStyle = ['#8d6e63', '#546e7a'][i % 2];
+        g.fillRect(0, 0, 320, 240);
+        g.fillStyle = '#fff';
+        g.font = '28px sans-serif';
+        g.fillText('店外经营 #' + (i + 1), 40, 130);
+        const blob = await new Promise((ok) => canvas.toBlob(ok, 'image/jpeg', 0.8));
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        const sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+          .map((b) => b.toString(16).padStart(2, '0'))
+          .join('');
+        const meta = {
+          filename: `photo-${i + 1}.jpg`, filetype: 'image/jpeg', sha256: sha, mode: 'photo',
+          captured_at: new Date().toISOString(), lon: '120.5652', lat: '30.6301', accuracy: '6',
+          device: 'browser test', case_id: String(caseId),
+        };
+        const tus = { Authorization: 'Bearer ' + token, 'Tus-Resumable': '1.0.0' };
+        const created = await fetch('/api/v1/uploads/', {
+          method: 'POST',
+          headers: { ...tus, 'Upload-Length': String(bytes.length),
+            'Upload-Metadata': Object.entries(meta).map(([k, v]) => k + ' ' + b64(v)).join(',') },
+        });
+        if (created.status !== 201) throw new Error('tus POST ' + created.status + ' ' + (await created.text()));
+        const patched = await fetch(created.headers.get('Location'), {
+          method: 'PATCH',
+          headers: { ...tus, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+          body: bytes,
+        });
+        if (patched.status !== 204) throw new Error('tus PATCH ' + patched.status + ' ' + (await patched.text()));
+        ids.push(Number(patched.headers.get('Evidence-Item')));
+      }
+      return ids;
+    },
+    [id, n],
+  );
+}
+
 test('a major general-procedure case from filing to archive, every gate, verified decision', { timeout: 240_000 }, async () => {
   assert.ok(PASSWORD, 'SIGHTLINE_DEMO_PASSWORD must be set to the demo users’ password');
   const browser = await launch();
@@ -159,9 +209,31 @@ test('a major general-procedure case from filing to archive, every gate, verifie
 
     await as(browser, 'officer', conflict, async (page) => {
       await openCase(page, id);
-      // Evidence registration and its decision (APL Art. 56).
+      // Field evidence of the case: listed with hash, log index and EXIF check.
+      const items = await captureEvidence(page, id, 2);
+      assert.equal(items.length, 2);
+      await page.reload();
+      await page.getByTestId('case-evidence-item').nth(1).waitFor();
+      const row = page.locator(`[data-testid="case-evidence-item"][data-item="${items[0]}"]`);
+      assert.match(await row.innerText(), /[0-9a-f]{64}/);
+      await page.getByTestId('case-evidence-open-' + items[0]).click();
+      await page.getByTestId('case-evidence-preview').locator('img').waitFor();
+      // Evidence registration of one real item and its decision (APL Art. 56).
+      await page.getByTestId('action-register_evidence').click();
+      await page.getByTestId('case-evidence-pick-' + items[0]).check();
+      await page.getByTestId('case-evidence').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(OUT, 'cases-2a-evidence-register.png'), fullPage: true });
       await mustStep(page, 'register_evidence', { approver: '沈局长', note: '店外经营桌椅六套' });
       await page.getByTestId('case-deadline').filter({ hasText: '7' }).first().waitFor();
+      assert.match(await page.getByTestId('case-evidence-reg-' + items[0]).innerText(), /登记保存中/);
+      assert.equal(await page.getByTestId('case-evidence-reg-' + items[1]).innerText(), '');
+      assert.match(await page.getByTestId('case-timeline').innerText(), new RegExp('#' + items[0]));
+      // Shared with the police; the case's verification bundle downloads.
+      await page.getByTestId('case-evidence-share').click();
+      await page.getByTestId('case-evidence-notice').waitFor();
+      const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByTestId('case-evidence-bundle').click()]);
+      assert.match(bundle.suggestedFilename(), /\.tar$/);
+      await page.screenshot({ path: path.join(OUT, 'cases-2b-evidence-shared.png'), fullPage: true });
       await mustStep(page, 'decide_evidence', { note: '解除登记保存，退还当事人' });
       // A major case cannot go to the notice without legal review (APL Art. 58).
       const refused = await step(page, 'notify', { fine_fen: 5000, facts: '店外经营' });
@@ -183,6 +255,8 @@ test('a major general-procedure case from filing to archive, every gate, verifie
       await openCase(page, id);
       await mustStep(page, 'notify');
       assert.equal(await state(page), 'notified');
+      // 5,000 yuan is no large fine for an organisation: statement and defence, no hearing (APL Art. 63).
+      assert.match(await page.getByTestId('case-hearing-right').innerText(), /无/);
       await page.getByTestId('doc-prior_notice').click();
       await page.getByTestId('case-doc').waitFor();
     });
@@ -246,6 +320,8 @@ test('a major general-procedure case from filing to archive, every gate, verifie
       await frame.locator('.qr svg').waitFor();
       verifyUrl = await frame.locator('.qr').getAttribute('data-verify-url');
       await page.getByTestId('case-doc').scrollIntoViewIfNeeded();
+      // The decision lists the case's evidence with its hashes.
+      assert.equal(await frame.locator('[data-testid="decision-evidence"] tr').count(), 3);
       await page.screenshot({ path: path.join(OUT, 'cases-4-decision.png'), fullPage: true });
     });
 

@@ -150,9 +150,16 @@ test('commander signs in and lands on the command screen with map, KPIs and live
       assert.ok(online > 0, `trucks online: ${online}`);
       await page.getByTestId('truck-legend').waitFor();
     }
+    // Penalty cases: the commander sees today's new cases, the general-procedure
+    // share and the overdue count of the demo's 12,500 cases.
+    await page.waitForFunction(() => window.__slScreen.casesLoaded === true);
+    const share = parseFloat(await page.getByTestId('cases-general-share').textContent());
+    assert.ok(share > 55 && share < 68, `general share on the screen: ${share}`);
+    const overdue = Number((await page.getByTestId('cases-overdue').textContent()).replace(/[^0-9]/g, ''));
+    assert.ok(overdue > 0, `overdue cases on the screen: ${overdue}`);
     // Modules not connected yet show "not connected", not numbers.
     const pending = await page.getByTestId('module-state').allTextContents();
-    const want = (process.env.SIGHTLINE_TEST_TRUCKS === '1' ? 3 : 4) -
+    const want = (process.env.SIGHTLINE_TEST_TRUCKS === '1' ? 2 : 3) -
       (process.env.SIGHTLINE_TEST_PARKING === '1' ? 1 : 0);  // parking's tile shows its figures
     assert.ok(pending.length >= want && pending.every((s) => /待接入/.test(s)), `module states: ${pending}`);
 

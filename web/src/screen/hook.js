@@ -7,6 +7,7 @@ export const hook = {
   gridCount: 0,
   statsLoaded: false,
   fleetLoaded: false, // GET /fleet/live answered
+  casesLoaded: false, // GET /cases/stats answered (the cases tile)
   truckCount: 0, // trucks in the map's truck source
   truckUpdates: 0, // fleet.positions events applied
   liveState: 'connecting',

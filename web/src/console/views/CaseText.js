@@ -111,8 +111,8 @@ export const ACTION_FIELDS = {
   reject_transfer: [['note', 'area', '不批准理由', 'Reason']],
   hand_over: [['note', 'text', '接收单位', 'Received by']],
   submit_review: [
-    ['penalty', 'select:fine,warning', '拟处罚种类', 'Proposed penalty'],
-    ['fine_fen', 'fen', '拟罚款（元）', 'Proposed fine (yuan)'],
+    ['penalty', 'select:fine,warning,confiscation,downgrade,revocation,suspension,closure,restriction', '拟处罚种类', 'Proposed penalty'],
+    ['fine_fen', 'fen', '拟罚款 / 没收价值（元）', 'Proposed fine / confiscated value (yuan)'],
     ['facts', 'area', '违法事实', 'Facts found'],
   ],
   complete_review: [
@@ -120,8 +120,8 @@ export const ACTION_FIELDS = {
     ['note', 'area', '审核意见', 'Opinion'],
   ],
   notify: [
-    ['penalty', 'select:fine,warning', '拟处罚种类', 'Proposed penalty'],
-    ['fine_fen', 'fen', '拟罚款（元）', 'Proposed fine (yuan)'],
+    ['penalty', 'select:fine,warning,confiscation,downgrade,revocation,suspension,closure,restriction', '拟处罚种类', 'Proposed penalty'],
+    ['fine_fen', 'fen', '拟罚款 / 没收价值（元）', 'Proposed fine / confiscated value (yuan)'],
     ['facts', 'area', '违法事实', 'Facts found'],
   ],
   waive_rights: [['note', 'text', '当事人书面放弃（存档位置）', "Party's written waiver"]],
@@ -133,8 +133,8 @@ export const ACTION_FIELDS = {
   record_hearing: [['note', 'area', '听证笔录摘要', 'Hearing record']],
   collective_decision: [['note', 'area', '集体讨论结论', 'Outcome']],
   decide: [
-    ['penalty', 'select:fine,warning', '处罚种类', 'Penalty'],
-    ['fine_fen', 'fen', '罚款（元）', 'Fine (yuan)'],
+    ['penalty', 'select:fine,warning,confiscation,downgrade,revocation,suspension,closure,restriction', '处罚种类', 'Penalty'],
+    ['fine_fen', 'fen', '罚款 / 没收价值（元）', 'Fine / confiscated value (yuan)'],
     ['note', 'text', '备注', 'Note'],
   ],
   extend: [
@@ -165,6 +165,12 @@ export const ACTION_FIELDS = {
 const OPTIONS = {
   fine: ['罚款', 'Fine'],
   warning: ['警告', 'Warning'],
+  confiscation: ['没收违法所得、非法财物', 'Confiscation'],
+  downgrade: ['降低资质等级', 'Qualification downgraded'],
+  revocation: ['吊销许可证件', 'Permit revoked'],
+  suspension: ['责令停产停业', 'Suspension of business'],
+  closure: ['责令关闭', 'Closure'],
+  restriction: ['限制从业', 'Restriction of practice'],
   direct: ['直接送达', 'In person'],
   electronic: ['电子送达', 'Electronic'],
   post: ['邮寄送达', 'Post'],
