@@ -265,6 +265,14 @@ test('alarms arise from the driving trucks, are handled, and the track replays o
     await page.getByTestId('track-play').click();
     await page.waitForFunction((b) => document.querySelector('[data-testid="track-seek"]').value !== b, before);
     await page.getByTestId('track-play').click(); // pause
+    // Context: the towns are drawn and the truck's permit is on the map.
+    assert.match(await page.getByTestId('track-summary').innerText(), /[1-9]\d* 张核准证/);
+    assert.ok((await page.locator('.fleet-town-label').count()) > 0, 'town names shown');
+    // An alarm marker opens a popup naming the alarm.
+    await page.getByTestId('track-alarm').first().click();
+    const popup = page.getByTestId('track-alarm-popup');
+    await popup.waitFor();
+    assert.match(await popup.innerText(), /非核准时段运输|偏离|超速|未|报警|转/);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(OUT, 'fleet-track.png') });
 
