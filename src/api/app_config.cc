@@ -50,6 +50,7 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
                       fleet::ParseCoverSignal(config.Get("fleet.cover_signal").value_or(""), "fleet.cover_signal"));
   SL_ASSIGN_OR_RETURN(options.fleet.rules.lift,
                       fleet::ParseLiftSignal(config.Get("fleet.lift_signal").value_or(""), "fleet.lift_signal"));
+  SL_ASSIGN_OR_RETURN(options.fleet.rating, fleet::RatingConfigFromConfig(config));
   options.ledger_origin = config.Get("ledger.origin").value_or(options.ledger_origin);
   SL_ASSIGN_OR_RETURN(auto threads, config.GetInt("server.threads"));
   const int default_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));

@@ -225,7 +225,7 @@ Result<Reply> Stats(store::Database& db, const Clock& clock, net::Request& reque
 }
 
 // Every company's integrity rating for the period (fleet/rating.h).
-Result<Reply> Ratings(store::Database& db, const Clock& clock, net::Request& request) {
+Result<Reply> Ratings(store::Database& db, const Clock& clock, const RatingConfig& method, net::Request& request) {
   SL_ASSIGN_OR_RETURN(auto period, Period(request, clock));
   auto lease = db.Acquire();
   SL_ASSIGN_OR_RETURN(auto companies, lease->Query("SELECT id, name FROM fleet_companies ORDER BY id"));
@@ -254,7 +254,7 @@ Result<Reply> Ratings(store::Database& db, const Clock& clock, net::Request& req
   for (size_t i = 0; i < companies.size(); ++i) {
     const int64_t id = companies[i].i64("id");
     const CompanyActivity& a = activity[id];
-    const Rating rating = RateCompany(a);
+    const Rating rating = RateCompany(a, method);
     int64_t alarm_count = 0;
     std::string kinds = "{";
     for (int t = 0; t < kAlarmTypeCount; ++t) {
@@ -348,7 +348,9 @@ void RegisterFleetOfficeRoutes(api::ApiRouter& api, store::Database& db, EventBu
   api.Json("GET", "/api/v1/fleet/stats", "fleet.read",
            [&db, &clock](net::Request& r, const Principal&) { return Stats(db, clock, r); });
   api.Json("GET", "/api/v1/fleet/ratings", "fleet.read",
-           [&db, &clock](net::Request& r, const Principal&) { return Ratings(db, clock, r); });
+           [&db, &clock, &fleet](net::Request& r, const Principal&) {
+             return Ratings(db, clock, fleet.options().rating, r);
+           });
   api.Json("GET", "/api/v1/fleet/speed-zones", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
     SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(r));
     auto lease = db.Acquire();
