@@ -140,8 +140,8 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count
   if (!cases.ok()) return Fail(cases.error().message);
   std::printf("sightline demo: %d penalty cases (%d general procedure, %d open, %d overdue, %d steps) in %.2f s\n",
               cases->cases, cases->general, cases->open, cases->overdue, cases->steps, cases->seconds);
-  std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
-              trucks->vehicles, trucks->permits);
+  std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits, %d speed zones\n", trucks->companies,
+              trucks->vehicles, trucks->permits, trucks->speed_zones);
   std::printf("sightline demo: %d towns, %d unit grids, %d departments, %d officers, %d auxiliaries, %d devices, "
               "%d subjects, %d accounts in %.2f s (seed %llu, %s)\n",
               report->towns, report->grids, report->departments, report->officers, report->auxiliaries,
@@ -285,6 +285,10 @@ int main(int argc, char** argv) {
   trucks->add_flag("--demo-routes", sim.demo_routes, "Drive the demo city's trucks along their permit corridors");
   trucks->add_option("--demo-seed", sim.demo_seed, "Seed the demo city was made with")->capture_default_str();
   trucks->add_option("--off-route-rate", sim.off_route_rate, "With --demo-routes: fraction driving 300 m off route")
+      ->capture_default_str();
+  trucks->add_option("--overspeed-rate", sim.overspeed_rate,
+                     "With --demo-routes: fraction driving 55 km/h through the speed zones")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
 
   sl::ledger::BundleCommand bundle_command;
