@@ -249,8 +249,20 @@ Result<Reply> Ratings(store::Database& db, const Clock& clock, const RatingConfi
       activity[r.i64("company_id")].alarms[t][r.i64("tier") >= 2 ? 1 : 0] += r.i64("n");
     }
   }
+  // The method in force ([fleet.rating]), so the console prints the one used.
+  std::string weights = "{";
+  for (int t = 0; t < kAlarmTypeCount; ++t) {
+    if (t) weights += ",";
+    weights += "\"" + std::string(AlarmTypeName(static_cast<AlarmType>(t))) + "\":[" +
+               std::to_string(method.weights[t][0]) + "," + std::to_string(method.weights[t][1]) + "]";
+  }
   std::string out = "{\"from\":\"" + FormatIso8601China(period.first) + "\",\"to\":\"" +
-                    FormatIso8601China(period.second) + "\",\"items\":[";
+                    FormatIso8601China(period.second) + "\",\"method\":{\"weights\":" + weights +
+                    "},\"non_compliant_trip\":" + std::to_string(method.non_compliant_trip_points) +
+                    ",\"min_trips\":" + std::to_string(method.min_trips_measured) + ",\"grade_a\":" +
+                    std::to_string(method.grade_a) + ",\"grade_b\":" + std::to_string(method.grade_b) +
+                    ",\"grade_c\":" + std::to_string(method.grade_c) + ",\"dumping_caps_grade\":" +
+                    (method.dumping_caps_at_c ? "true" : "false") + "},\"items\":[";
   for (size_t i = 0; i < companies.size(); ++i) {
     const int64_t id = companies[i].i64("id");
     const CompanyActivity& a = activity[id];

@@ -101,6 +101,10 @@ const MESSAGES = {
     'fleet.ratings': '运输诚信评价',
     'fleet.ratingRule':
       '依据《嘉兴市建筑垃圾管理条例》第十条（建筑垃圾运输诚信评价制度）。扣分 = 各类报警分值之和（消纳场外卸载 10，无有效核准证 8，无证进场 4，偏离路线 3/二级 6，非核准时段 3，未密闭 3，超速 2/二级 4，终端离线 1）+ 每张不合规联单 2；得分 = 100 − 100 × 扣分 ÷ max(联单数, 10)。A ≥ 90，B ≥ 75，C ≥ 60，D < 60；发生消纳场外卸载的企业最高 C 级；期间无联单且无报警的不评价。',
+    'fleet.ratingRuleFrom':
+      '依据《嘉兴市建筑垃圾管理条例》第十条（建筑垃圾运输诚信评价制度）。扣分 = 各类报警分值之和（{weights}）+ 每张不合规联单 {trip}；得分 = 100 − 100 × 扣分 ÷ max(联单数, {min})。A ≥ {a}，B ≥ {b}，C ≥ {c}，D < {c}；{cap}期间无联单且无报警的不评价。',
+    'fleet.ratingCap': '发生消纳场外卸载的企业最高 C 级；',
+    'fleet.tier2': '二级',
     'fleet.grade.-': '不评价',
     'fleet.badPhone': '终端号应为 1 至 20 位数字',
     'fleet.statsBy': '统计（按{g}）',
@@ -205,6 +209,10 @@ const MESSAGES = {
     'fleet.ratings': 'Transport integrity rating',
     'fleet.ratingRule':
       'Jiaxing construction waste regulation Art. 10 (transport integrity rating). Points = sum of alarm weights (unloading outside a disposal site 10, no valid permit 8, site without permit 4, off corridor 3 / tier 2 6, outside hours 3, uncovered 3, overspeed 2 / tier 2 4, terminal offline 1) + 2 per non-compliant manifest; score = 100 − 100 × points ÷ max(manifests, 10). A ≥ 90, B ≥ 75, C ≥ 60, D < 60; a company that unloaded outside a disposal site gets at most C; no manifest and no alarm: not rated.',
+    'fleet.ratingRuleFrom':
+      'Jiaxing construction waste regulation Art. 10 (transport integrity rating). Points = sum of alarm weights ({weights}) + {trip} per non-compliant manifest; score = 100 − 100 × points ÷ max(manifests, {min}). A ≥ {a}, B ≥ {b}, C ≥ {c}, D < {c}; {cap}no manifest and no alarm: not rated.',
+    'fleet.ratingCap': 'a company that unloaded outside a disposal site gets at most C; ',
+    'fleet.tier2': 'tier 2',
     'fleet.grade.-': 'not rated',
     'fleet.badPhone': 'The terminal number must be 1 to 20 digits',
     'fleet.statsBy': 'Statistics by {g}',
