@@ -116,6 +116,28 @@ test('the office manages permits in the console: create, edit, refuse bad input,
     await page.getByTestId('permit-from').fill('2026-01-01');
     await page.getByTestId('permit-to').fill('2027-01-01');
     await page.getByTestId('permit-windows').fill('20:00-06:00, 12:00-13:00');
+    // Drawing on the map: three clicks make a source site, drag moves a
+    // vertex, undo drops the last one; the JSON field follows.
+    await page.locator('[data-testid="permit-draw-map"][data-ready="1"]').waitFor();
+    await page.getByTestId('permit-draw-source').click();
+    const box = await page.getByTestId('permit-draw-map').boundingBox();
+    for (const [fx, fy] of [[0.4, 0.4], [0.6, 0.4], [0.5, 0.6]]) {
+      await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    }
+    const drawn = () => page.getByTestId('permit-source_site').inputValue().then((v) => JSON.parse(v));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="permit-vertex"]').length === 3);
+    assert.equal((await drawn()).length, 3);
+    const before = (await drawn())[0];
+    const v0 = await page.getByTestId('permit-vertex').first().boundingBox();
+    await page.mouse.move(v0.x + v0.width / 2, v0.y + v0.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(v0.x - 40, v0.y - 30, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((b) => JSON.parse(document.querySelector('[data-testid="permit-source_site"]').value)[0][0] !== b, before[0]);
+    assert.ok((await drawn())[0][0] < before[0], 'dragged west');
+    await page.getByTestId('permit-draw-undo').click();
+    assert.equal((await drawn()).length, 2);
+    await page.getByTestId('permit-draw').screenshot({ path: path.join(OUT, 'fleet-permit-draw.png') });
     await page.getByTestId('permit-source_site').fill(JSON.stringify(demo.source_site));
     await page.getByTestId('permit-disposal_site').fill(JSON.stringify(demo.disposal_site));
     // A bad corridor first: the server names the field and nothing is stored.
