@@ -61,7 +61,7 @@ if [ "${SIGHTLINE_RUN_TRUCKS:-1}" != 0 ]; then
   if kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "Trucks: 517 simulated terminals driving the demo routes (log: $DATA/simulator.log)"
     "$BIN" simulate trucks --demo-routes --count 517 --demo-seed 1 --jt808 "$JT808_ADDR" \
-      --interval-ms 2000 --seconds 31536000 >"$DATA/simulator.log" 2>&1 &
+      --interval-ms 2000 --seconds 31536000 --overspeed-rate 0.05 >"$DATA/simulator.log" 2>&1 &
     SIM_PID=$!
   fi
 fi

@@ -54,6 +54,7 @@ Result<AppOptions> OptionsFromConfig(const Config& config, const std::string& da
                       fleet::ParseCoverSignal(config.Get("fleet.cover_signal").value_or(""), "fleet.cover_signal"));
   SL_ASSIGN_OR_RETURN(options.fleet.rules.lift,
                       fleet::ParseLiftSignal(config.Get("fleet.lift_signal").value_or(""), "fleet.lift_signal"));
+  SL_ASSIGN_OR_RETURN(options.fleet.rating, fleet::RatingConfigFromConfig(config));
   options.ledger_origin = config.Get("ledger.origin").value_or(options.ledger_origin);
   options.parking.mqtt_url = config.Get("parking.mqtt").value_or("");
   SL_ASSIGN_OR_RETURN(auto offline_minutes, config.GetInt("parking.offline_minutes"));

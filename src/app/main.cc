@@ -147,8 +147,8 @@ int Demo(const CommonFlags& flags, uint64_t seed, int subjects, int trucks_count
   if (!cases.ok()) return Fail(cases.error().message);
   std::printf("sightline demo: %d penalty cases (%d general procedure, %d open, %d overdue, %d steps) in %.2f s\n",
               cases->cases, cases->general, cases->open, cases->overdue, cases->steps, cases->seconds);
-  std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits\n", trucks->companies,
-              trucks->vehicles, trucks->permits);
+  std::printf("sightline demo: %d transport companies, %d trucks, %d disposal permits, %d speed zones\n",
+              trucks->companies, trucks->vehicles, trucks->permits, trucks->speed_zones);
   // Parking lots, sensors and the history of finished sessions;
   // `simulate parking --demo-seed` drives the same sensors.
   auto parking = sl::parking::LoadDemoParking(**db, sl::parking::MakeDemoParking(seed), seed, parking_sessions,
@@ -324,6 +324,10 @@ int main(int argc, char** argv) {
   trucks->add_flag("--demo-routes", sim.demo_routes, "Drive the demo city's trucks along their permit corridors");
   trucks->add_option("--demo-seed", sim.demo_seed, "Seed the demo city was made with")->capture_default_str();
   trucks->add_option("--off-route-rate", sim.off_route_rate, "With --demo-routes: fraction driving 300 m off route")
+      ->capture_default_str();
+  trucks->add_option("--overspeed-rate", sim.overspeed_rate,
+                     "With --demo-routes: fraction driving 55 km/h through the speed zones")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
 
   sl::parking::ParkingSimOptions parking_sim;

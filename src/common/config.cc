@@ -23,6 +23,16 @@ bool IsBareKey(std::string_view key) {
   return true;
 }
 
+// A section name: bare keys joined by dots, as in [fleet.rating].
+bool IsSectionName(std::string_view name) {
+  while (true) {
+    const size_t dot = name.find('.');
+    if (!IsBareKey(name.substr(0, dot))) return false;
+    if (dot == std::string_view::npos) return true;
+    name = name.substr(dot + 1);
+  }
+}
+
 // Parses a basic TOML string starting at s[0] == '"'; returns the value and the
 // rest of the line after the closing quote.
 std::optional<std::pair<std::string, std::string_view>> ParseString(std::string_view s) {
@@ -62,7 +72,7 @@ Result<Config> Config::Parse(std::string_view text) {
     };
     if (line.empty() || line.front() == '#') continue;
     if (line.front() == '[') {
-      if (line.back() != ']' || !IsBareKey(Trim(line.substr(1, line.size() - 2))))
+      if (line.back() != ']' || !IsSectionName(Trim(line.substr(1, line.size() - 2))))
         return fail("a section header looks like [server]");
       section = std::string(Trim(line.substr(1, line.size() - 2)));
       continue;

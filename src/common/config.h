@@ -1,5 +1,5 @@
 // Configuration file: the subset of TOML that sightline.toml uses — [section]
-// headers, `key = value` with a "string", an integer or true/false, and #
+// headers (dotted ones like [fleet.rating] too), `key = value` with a "string", an integer or true/false, and #
 // comments. Keys are returned as "section.key". Anything else is an error that
 // names the line, so a typo never silently falls back to a default.
 #pragma once

@@ -14,6 +14,8 @@ threads = 4
 url = "postgresql://sl@db:5432/sightline"
 [auth]
 debug = false
+[fleet.rating]
+off_corridor = 5
 )");
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->Get("server.http"), "0.0.0.0:8443");
@@ -21,6 +23,7 @@ debug = false
   EXPECT_EQ(config->Get("store.url"), "postgresql://sl@db:5432/sightline");
   EXPECT_EQ(*config->GetBool("auth.debug").value(), false);
   EXPECT_FALSE(config->Get("server.missing"));
+  EXPECT_EQ(*config->GetInt("fleet.rating.off_corridor").value(), 5);
 }
 
 TEST(ConfigTest, ErrorsNameTheLine) {
@@ -30,6 +33,8 @@ TEST(ConfigTest, ErrorsNameTheLine) {
   };
   const Case cases[] = {
       {"[server\nhttp = 1", "configuration line 1: a section header looks like [server]"},
+      {"[fleet..rating]\nhttp = 1", "configuration line 1: a section header looks like [server]"},
+      {"[fleet.]", "configuration line 1: a section header looks like [server]"},
       {"http 1", "configuration line 1: expected key = value"},
       {"\nhttp = localhost", "configuration line 2: values are \"strings\", integers, true or false"},
       {"a = \"open", "configuration line 1: unterminated string or unknown escape"},

@@ -11,6 +11,14 @@ namespace {
 
 const geo::LocalProjection kTongxiang({120.48, 30.63});
 
+// An axis-aligned square of half-side `half` metres round `centre`.
+geo::Ring Square(geo::PointM centre, double half) {
+  return kTongxiang.ToLonLat(geo::RingM{{centre.x - half, centre.y - half},
+                                        {centre.x + half, centre.y - half},
+                                        {centre.x + half, centre.y + half},
+                                        {centre.x - half, centre.y + half}});
+}
+
 geo::Ring SitePolygon(std::mt19937_64& rng, geo::PointM centre, double radius) {
   std::uniform_real_distribution<double> jitter(0.7, 1.0);
   geo::RingM ring;
@@ -58,6 +66,10 @@ DemoFleet MakeDemoFleet(uint64_t seed, int trucks, uint64_t first_phone) {
     }
     road.push_back(to);
     p.permit.corridor = kTongxiang.ToLonLat(road);
+    // Speed zones on the road (no random draws, so the rest of the fleet is
+    // the same as without them).
+    if (s % 3 == 1) fleet.speed_zones.push_back({0, "学校周边限速区 " + std::string(code), Square(road[2], 250), 30});
+    if (s % 3 == 2) fleet.speed_zones.push_back({0, "镇区街道限速区 " + std::string(code), Square(road[3], 300), 40});
     p.permit.corridor_buffer_m = 60;
     // Most permits allow any hour; one in eight is night-only (20:00–06:00),
     // as city-centre sites often are.
@@ -99,6 +111,10 @@ Result<DemoFleetReport> LoadDemoFleet(store::Database& db, const DemoFleet& flee
     if (!id.ok()) return fail(std::move(id).error());
     permit_vehicles[static_cast<size_t>(t.permit)].push_back(*id);
   }
+  for (const SpeedZone& zone : fleet.speed_zones) {
+    auto id = InsertSpeedZone(*lease, zone, now_ms);
+    if (!id.ok()) return fail(std::move(id).error());
+  }
   for (size_t i = 0; i < fleet.permits.size(); ++i) {
     PermitRecord record{fleet.permits[i].code, company_ids[static_cast<size_t>(fleet.permits[i].company)],
                         fleet.permits[i].permit};
@@ -112,6 +128,7 @@ Result<DemoFleetReport> LoadDemoFleet(store::Database& db, const DemoFleet& flee
   report.companies = static_cast<int>(company_ids.size());
   report.vehicles = static_cast<int>(fleet.trucks.size());
   report.permits = static_cast<int>(fleet.permits.size());
+  report.speed_zones = static_cast<int>(fleet.speed_zones.size());
   return report;
 }
 

@@ -6,6 +6,10 @@
 // store it and `sightline simulate trucks --demo-routes` can drive every
 // truck along its own permit's corridor without reading the database.
 // Truck i has terminal phone first_phone + i (12 digits, zero-padded).
+// Speed zones lie where the corridors pass: a 30 km/h school zone on every
+// third permit's road and a 40 km/h town-centre street on the next one's, so
+// the overspeed rule has something to watch (the simulator's compliant trucks
+// slow down in them; its speeding ones do not).
 // Pure functions apart from LoadDemoFleet, which writes to the store.
 #pragma once
 
@@ -36,6 +40,7 @@ struct DemoFleet {
   std::vector<std::string> companies;
   std::vector<DemoPermit> permits;
   std::vector<DemoTruck> trucks;
+  std::vector<SpeedZone> speed_zones;  // id filled in by LoadDemoFleet
 };
 
 inline constexpr uint64_t kDemoFirstPhone = 13300000000;
@@ -43,9 +48,9 @@ inline constexpr uint64_t kDemoFirstPhone = 13300000000;
 DemoFleet MakeDemoFleet(uint64_t seed, int trucks = 517, uint64_t first_phone = kDemoFirstPhone);
 
 struct DemoFleetReport {
-  int companies = 0, vehicles = 0, permits = 0;
+  int companies = 0, vehicles = 0, permits = 0, speed_zones = 0;
 };
-// Stores companies, vehicles and permits (valid from `now_ms` for a year) in
+// Stores companies, vehicles, speed zones and permits (valid from `now_ms` for a year) in
 // one transaction.
 Result<DemoFleetReport> LoadDemoFleet(store::Database& db, const DemoFleet& fleet, int64_t now_ms);
 

@@ -34,6 +34,18 @@ TEST(DemoFleet, DeterministicAndWellFormed) {
     EXPECT_TRUE(geo::PointInPolygon(p.permit.corridor.front(), p.permit.source_site)) << p.code;
     EXPECT_TRUE(geo::PointInPolygon(p.permit.corridor.back(), p.permit.disposal_site)) << p.code;
   }
+  // Speed zones: 30 and 40 km/h, each round a corner of a permit's road.
+  ASSERT_EQ(a.speed_zones.size(), 26u);
+  ASSERT_EQ(b.speed_zones.size(), a.speed_zones.size());
+  for (size_t i = 0; i < a.speed_zones.size(); ++i) {
+    const SpeedZone& z = a.speed_zones[i];
+    EXPECT_EQ(z.name, b.speed_zones[i].name);
+    EXPECT_TRUE(z.limit_kmh == 30 || z.limit_kmh == 40) << z.name;
+    bool on_a_road = false;
+    for (const DemoPermit& p : a.permits)
+      for (const geo::LonLat& corner : p.permit.corridor) on_a_road = on_a_road || geo::PointInPolygon(corner, z.area);
+    EXPECT_TRUE(on_a_road) << z.name;
+  }
 }
 
 TEST(DemoFleet, LoadedTrucksDriveAsRegisteredVehicles) {
@@ -42,6 +54,7 @@ TEST(DemoFleet, LoadedTrucksDriveAsRegisteredVehicles) {
   Result<DemoFleetReport> loaded = LoadDemoFleet(*db, MakeDemoFleet(1), SystemClock::Instance().NowMs());
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(loaded->vehicles, 517);
+  EXPECT_EQ(loaded->speed_zones, 26);
 
   EventBus bus;
   std::vector<std::string> alarms;
@@ -73,6 +86,7 @@ TEST(DemoFleet, LoadedTrucksDriveAsRegisteredVehicles) {
     EXPECT_NE(a, "unregistered_vehicle");
     EXPECT_NE(a, "off_corridor");
     EXPECT_NE(a, "no_valid_permit");
+    EXPECT_NE(a, "overspeed");  // no truck speeds without --overspeed-rate
   }
 }
 

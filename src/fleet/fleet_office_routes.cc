@@ -225,7 +225,7 @@ Result<Reply> Stats(store::Database& db, const Clock& clock, net::Request& reque
 }
 
 // Every company's integrity rating for the period (fleet/rating.h).
-Result<Reply> Ratings(store::Database& db, const Clock& clock, net::Request& request) {
+Result<Reply> Ratings(store::Database& db, const Clock& clock, const RatingConfig& method, net::Request& request) {
   SL_ASSIGN_OR_RETURN(auto period, Period(request, clock));
   auto lease = db.Acquire();
   SL_ASSIGN_OR_RETURN(auto companies, lease->Query("SELECT id, name FROM fleet_companies ORDER BY id"));
@@ -249,12 +249,24 @@ Result<Reply> Ratings(store::Database& db, const Clock& clock, net::Request& req
       activity[r.i64("company_id")].alarms[t][r.i64("tier") >= 2 ? 1 : 0] += r.i64("n");
     }
   }
+  // The method in force ([fleet.rating]), so the console prints the one used.
+  std::string weights = "{";
+  for (int t = 0; t < kAlarmTypeCount; ++t) {
+    if (t) weights += ",";
+    weights += "\"" + std::string(AlarmTypeName(static_cast<AlarmType>(t))) + "\":[" +
+               std::to_string(method.weights[t][0]) + "," + std::to_string(method.weights[t][1]) + "]";
+  }
   std::string out = "{\"from\":\"" + FormatIso8601China(period.first) + "\",\"to\":\"" +
-                    FormatIso8601China(period.second) + "\",\"items\":[";
+                    FormatIso8601China(period.second) + "\",\"method\":{\"weights\":" + weights +
+                    "},\"non_compliant_trip\":" + std::to_string(method.non_compliant_trip_points) +
+                    ",\"min_trips\":" + std::to_string(method.min_trips_measured) + ",\"grade_a\":" +
+                    std::to_string(method.grade_a) + ",\"grade_b\":" + std::to_string(method.grade_b) +
+                    ",\"grade_c\":" + std::to_string(method.grade_c) + ",\"dumping_caps_grade\":" +
+                    (method.dumping_caps_at_c ? "true" : "false") + "},\"items\":[";
   for (size_t i = 0; i < companies.size(); ++i) {
     const int64_t id = companies[i].i64("id");
     const CompanyActivity& a = activity[id];
-    const Rating rating = RateCompany(a);
+    const Rating rating = RateCompany(a, method);
     int64_t alarm_count = 0;
     std::string kinds = "{";
     for (int t = 0; t < kAlarmTypeCount; ++t) {
@@ -348,7 +360,9 @@ void RegisterFleetOfficeRoutes(api::ApiRouter& api, store::Database& db, EventBu
   api.Json("GET", "/api/v1/fleet/stats", "fleet.read",
            [&db, &clock](net::Request& r, const Principal&) { return Stats(db, clock, r); });
   api.Json("GET", "/api/v1/fleet/ratings", "fleet.read",
-           [&db, &clock](net::Request& r, const Principal&) { return Ratings(db, clock, r); });
+           [&db, &clock, &fleet](net::Request& r, const Principal&) {
+             return Ratings(db, clock, fleet.options().rating, r);
+           });
   api.Json("GET", "/api/v1/fleet/speed-zones", "fleet.read", [&db](net::Request& r, const Principal&) -> Result<Reply> {
     SL_ASSIGN_OR_RETURN(api::Paging paging, api::QueryPaging(r));
     auto lease = db.Acquire();

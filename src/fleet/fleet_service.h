@@ -23,6 +23,7 @@
 #include "bus/event_bus.h"
 #include "common/clock.h"
 #include "fleet/position_writer.h"
+#include "fleet/rating.h"
 #include "fleet/jt808/messages.h"
 #include "fleet/rules.h"
 #include "fleet/terminal_session.h"
@@ -41,6 +42,8 @@ struct FleetOptions {
   // (FleetPositionsEvent, "fleet.positions"); 0: no thread (call
   // PublishPositions yourself).
   int64_t positions_publish_ms = 1'000;
+  // The transport integrity rating's method ([fleet.rating]).
+  RatingConfig rating;
 };
 
 // The latest position of one terminal, kept in memory for the big screen.
@@ -110,6 +113,7 @@ class FleetService final : public TerminalSink {
   uint64_t store_errors() const { return writer_.failed(); }
   // Fix received → alarm published on the bus (PositionWriter).
   PositionWriter::Latency alarm_latency() const { return writer_.AlarmLatency(); }
+  const FleetOptions& options() const { return options_; }
 
  private:
   std::shared_ptr<const PermitSet> permits() const;

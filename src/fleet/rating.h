@@ -19,6 +19,11 @@
 //          regulation's heaviest fine) caps the grade at C.
 // A company with no manifest and no alarm in the period is not rated ("-").
 //
+// The weights, the manifest points, the floor of ten manifests, the grade
+// thresholds and the dumping cap above are the defaults; a deployment sets its
+// own in sightline.toml's [fleet.rating] section (RatingConfigFromConfig),
+// checked when the server starts.
+//
 // Pure functions; thread-safe.
 #pragma once
 
@@ -27,6 +32,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/config.h"
+#include "common/result.h"
 #include "fleet/rules.h"
 
 namespace sl::fleet {
@@ -66,6 +73,32 @@ struct Rating {
   bool capped = false;  // the dumping cap lowered the grade
 };
 
-Rating RateCompany(const CompanyActivity& activity);
+// The rating method's parameters (defaults: the constants above).
+struct RatingConfig {
+  RatingConfig();  // the defaults
+  int weights[kAlarmTypeCount][2];  // points per alarm by kind, tier 1 / tier 2
+  int non_compliant_trip_points = kNonCompliantTripPoints;
+  int min_trips_measured = kMinTripsMeasured;
+  int grade_a = 90;  // lowest score of grade A
+  int grade_b = 75;  // of grade B
+  int grade_c = 60;  // of grade C; below: D
+  bool dumping_caps_at_c = true;
+};
+RatingConfig DefaultRatingConfig();
+
+// Reads the keys fleet.rating.* (section [fleet.rating]) over the defaults:
+//   <alarm kind> = points (0..100)       e.g. off_corridor = 3; for the kinds
+//                                        without tiers it is their only weight
+//   off_corridor_tier2, overspeed_tier2  points of a tier 2 alarm (0..100, not
+//                                        below the kind's tier 1 points)
+//   non_compliant_trip = points (0..100)
+//   min_trips = manifests a company is measured as at least (1..100000)
+//   grade_a, grade_b, grade_c = lowest score of each grade, 0 < c < b < a ≤ 100
+//   dumping_caps_grade = true | false
+// An unknown key, a wrong type or a value out of range is an error naming the
+// key (field: the full key), so a typo never silently keeps a default.
+Result<RatingConfig> RatingConfigFromConfig(const Config& config);
+
+Rating RateCompany(const CompanyActivity& activity, const RatingConfig& config = DefaultRatingConfig());
 
 }  // namespace sl::fleet

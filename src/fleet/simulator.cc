@@ -27,7 +27,8 @@ namespace {
 using namespace jt808;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr double kSpeedMps = 40 / 3.6;
+constexpr double kCruiseKmh = 40;
+constexpr double kSpeedingKmh = 55;  // above a 40 zone's tier 1 and a 30 zone's tier 2
 const geo::LocalProjection kTongxiang({120.48, 30.63});
 
 enum class State { kIdle, kConnecting, kRegistering, kAuthenticating, kWaiting, kReady, kDead };
@@ -47,6 +48,8 @@ struct Truck {
   size_t next = 1;                 // index of the route point driven to
   bool forward = true;
   geo::PointM offset;              // demo misbehaviour: driving beside the route
+  bool speeding = false;           // demo misbehaviour: ignores the speed zones
+  double speed_kmh = kCruiseKmh;   // as last reported; the distance driven since
 };
 
 int64_t WallMs() {
@@ -77,6 +80,7 @@ class Simulation {
   SimulatorOptions o_;
   std::mt19937_64 rng_;
   std::vector<Truck> trucks_;
+  std::vector<SpeedZone> zones_;  // demo: the city's speed zones
   int epoll_ = -1;
   sockaddr_in addr_{};
   using Due = std::pair<SteadyClock::time_point, size_t>;
@@ -151,7 +155,7 @@ void Simulation::Send(size_t i, uint16_t msg_id, const Bytes& body) {
 void Simulation::SendFix(size_t i) {
   Truck& t = trucks_[i];
   const auto now = SteadyClock::now();
-  double step = kSpeedMps * std::chrono::duration<double>(now - t.moved_at).count();
+  double step = t.speed_kmh / 3.6 * std::chrono::duration<double>(now - t.moved_at).count();
   t.moved_at = now;
   const double dx = t.to.x - t.at.x, dy = t.to.y - t.at.y, left = std::hypot(dx, dy);
   if (step >= left && !t.route.empty()) {  // next corner; at either end turn round, tip or load
@@ -173,7 +177,11 @@ void Simulation::SendFix(size_t i) {
   const geo::LonLat ll = kTongxiang.ToLonLat({t.at.x + t.offset.x, t.at.y + t.offset.y});
   loc.lon = ll.lon;
   loc.lat = ll.lat;
-  loc.speed_kmh = 40;
+  t.speed_kmh = t.speeding ? kSpeedingKmh : kCruiseKmh;
+  for (const SpeedZone& zone : zones_) {
+    if (!t.speeding && geo::PointInPolygon(ll, zone.area)) t.speed_kmh = std::min(t.speed_kmh, zone.limit_kmh);
+  }
+  loc.speed_kmh = t.speed_kmh;
   loc.direction = static_cast<uint16_t>(std::fmod(std::atan2(dx, dy) * 180 / M_PI + 360, 360));
   loc.status = status::kAccOn | status::kPositioned | (t.loaded ? 3u << 8 : 0u);
   loc.time_ms = WallMs();
@@ -256,6 +264,7 @@ Result<SimulatorReport> Simulation::Run() {
   epoll_ = epoll_create1(0);
   DemoFleet demo;
   if (o_.demo_routes) demo = MakeDemoFleet(o_.demo_seed, o_.count);
+  zones_ = demo.speed_zones;
   std::uniform_real_distribution<double> u(0, 1);
   for (size_t i = 0; i < trucks_.size(); ++i) {
     Truck& t = trucks_[i];
@@ -271,6 +280,7 @@ Result<SimulatorReport> Simulation::Run() {
     t.at = t.route[0];
     t.to = t.route[1];
     if (u(rng_) < o_.off_route_rate) t.offset = {0, 300};
+    if (o_.overspeed_rate > 0 && u(rng_) < o_.overspeed_rate) t.speeding = true;
   }
 
   const auto setup_deadline = SteadyClock::now() + std::chrono::seconds(60);

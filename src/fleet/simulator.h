@@ -36,10 +36,13 @@ struct SimulatorOptions {
   double split_rate = 0;         // fraction of frames written in two parts
   // Drive the demo fleet (demo_fleet.h, same seed as `sightline demo`): truck
   // i uses the demo phone and shuttles along its own permit's corridor;
-  // `off_route_rate` of them drive 300 m beside it.
+  // `off_route_rate` of them drive 300 m beside it. The demo's speed zones
+  // are known: a truck slows to a zone's limit inside it, except the
+  // `overspeed_rate` of trucks that drive 55 km/h everywhere.
   bool demo_routes = false;
   uint64_t demo_seed = 1;
   double off_route_rate = 0;
+  double overspeed_rate = 0;
   uint64_t seed = 1;
 };
 

@@ -488,6 +488,13 @@ TEST_F(FleetApiTest, OfficeEditsPermitsHandlesAlarmsAndRatesCompanies) {
     EXPECT_EQ(row.at("grade").as_string(), "D");
   }
   EXPECT_TRUE(found) << boost::json::serialize(ratings);
+  // The method in force is part of the answer (defaults: no [fleet.rating]).
+  const auto& method = ratings.at("method").as_object();
+  EXPECT_EQ(boost::json::serialize(method.at("weights").at("off_corridor")), "[3,6]");
+  EXPECT_EQ(method.at("min_trips").as_int64(), 10);
+  EXPECT_EQ(method.at("grade_a").as_int64(), 90);
+  EXPECT_EQ(method.at("grade_c").as_int64(), 60);
+  EXPECT_TRUE(method.at("dumping_caps_grade").as_bool());
 
   // A permit that manifests cite is kept.
   r = server_->Client()->Delete(permit_path, Bearer(admin));

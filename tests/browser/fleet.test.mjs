@@ -116,6 +116,28 @@ test('the office manages permits in the console: create, edit, refuse bad input,
     await page.getByTestId('permit-from').fill('2026-01-01');
     await page.getByTestId('permit-to').fill('2027-01-01');
     await page.getByTestId('permit-windows').fill('20:00-06:00, 12:00-13:00');
+    // Drawing on the map: three clicks make a source site, drag moves a
+    // vertex, undo drops the last one; the JSON field follows.
+    await page.locator('[data-testid="permit-draw-map"][data-ready="1"]').waitFor();
+    await page.getByTestId('permit-draw-source').click();
+    const box = await page.getByTestId('permit-draw-map').boundingBox();
+    for (const [fx, fy] of [[0.4, 0.4], [0.6, 0.4], [0.5, 0.6]]) {
+      await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    }
+    const drawn = () => page.getByTestId('permit-source_site').inputValue().then((v) => JSON.parse(v));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="permit-vertex"]').length === 3);
+    assert.equal((await drawn()).length, 3);
+    const before = (await drawn())[0];
+    const v0 = await page.getByTestId('permit-vertex').first().boundingBox();
+    await page.mouse.move(v0.x + v0.width / 2, v0.y + v0.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(v0.x - 40, v0.y - 30, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((b) => JSON.parse(document.querySelector('[data-testid="permit-source_site"]').value)[0][0] !== b, before[0]);
+    assert.ok((await drawn())[0][0] < before[0], 'dragged west');
+    await page.getByTestId('permit-draw-undo').click();
+    assert.equal((await drawn()).length, 2);
+    await page.getByTestId('permit-draw').screenshot({ path: path.join(OUT, 'fleet-permit-draw.png') });
     await page.getByTestId('permit-source_site').fill(JSON.stringify(demo.source_site));
     await page.getByTestId('permit-disposal_site').fill(JSON.stringify(demo.disposal_site));
     // A bad corridor first: the server names the field and nothing is stored.
@@ -265,6 +287,14 @@ test('alarms arise from the driving trucks, are handled, and the track replays o
     await page.getByTestId('track-play').click();
     await page.waitForFunction((b) => document.querySelector('[data-testid="track-seek"]').value !== b, before);
     await page.getByTestId('track-play').click(); // pause
+    // Context: the towns are drawn and the truck's permit is on the map.
+    assert.match(await page.getByTestId('track-summary').innerText(), /[1-9]\d* 张核准证/);
+    assert.ok((await page.locator('.fleet-town-label').count()) > 0, 'town names shown');
+    // An alarm marker opens a popup naming the alarm.
+    await page.getByTestId('track-alarm').first().click();
+    const popup = page.getByTestId('track-alarm-popup');
+    await popup.waitFor();
+    assert.match(await popup.innerText(), /非核准时段运输|偏离|超速|未|报警|转/);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(OUT, 'fleet-track.png') });
 
