@@ -461,6 +461,24 @@ void RegisterEventRoutes(api::ApiRouter& api, EventService& events, RateLimiter&
              detail.status = c.created ? 201 : 200;
              return detail;
            });
+  // The officers a job can go to in a department (the dispatch form's list).
+  api.Json("GET", "/api/v1/events/assignees", "events.step",
+           [&events](net::Request& r, const Principal&) -> Result<Reply> {
+             SL_ASSIGN_OR_RETURN(auto department_id, api::QueryInt(r, "department_id", 1, INT64_MAX));
+             if (!department_id) return Error::BadRequest("department_id is required", "department_id");
+             auto lease = events.db().Acquire();
+             SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT u.id, u.display_name, COALESCE(s.badge, '') AS badge "
+                                                         "FROM users u LEFT JOIN staff s ON s.id = u.staff_id "
+                                                         "WHERE u.role = 'officer' AND u.disabled = 0 AND "
+                                                         "u.department_id = ? ORDER BY u.display_name, u.id",
+                                                         {*department_id}));
+             std::string out = "{\"items\":[";
+             for (size_t i = 0; i < rows.size(); ++i)
+               out += (i ? "," : "") + std::string("{\"id\":") + std::to_string(rows[i].i64("id")) +
+                      ",\"name\":" + Quoted(rows[i].str("display_name")) + ",\"badge\":" +
+                      Quoted(rows[i].str("badge")) + "}";
+             return Reply::Ok(out + "]}");
+           });
   api.Json("POST", "/api/v1/events/{id}/steps", "events.step",
            [&events](net::Request& r, const Principal& who) { return Act(events, r, who); });
   api.Json("POST", "/api/v1/events/photos", "events.collect",

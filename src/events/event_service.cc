@@ -442,13 +442,28 @@ Result<State> EventService::Act(int64_t event_id, const auth::Principal& who, co
             return Error::BadRequest("assignee_id must be an officer (auxiliary staff may not handle events, "
                                      "Zhejiang regulation Art. 30)",
                                      "assignee_id");
+          // The officer works for the department the job goes to: otherwise
+          // neither the department nor the officer could see it through.
+          if (user->opt_i64("department_id").value_or(0) != in.department_id)
+            return Error::BadRequest("assignee_id is not an officer of the department dispatched to", "assignee_id");
         }
-        int64_t handle_deadline = 0;
+        // The category's handling limit is the longest the command centre may
+        // give; a shorter limit or an earlier deadline tightens the job.
+        const int64_t longest = DeadlineOf(calendar_, now, category.limits.handle);
+        int64_t handle_deadline = longest;
         if (in.deadline_ms) {
           if (*in.deadline_ms <= now) return Error::BadRequest("deadline is in the past", "deadline");
+          if (*in.deadline_ms > longest)
+            return Error::BadRequest("deadline is later than the category's handling limit of " +
+                                         FormatTimeLimit(category.limits.handle) + " allows",
+                                     "deadline");
           handle_deadline = *in.deadline_ms;
-        } else {
-          handle_deadline = DeadlineOf(calendar_, now, in.time_limit.value_or(category.limits.handle));
+        } else if (in.time_limit) {
+          handle_deadline = DeadlineOf(calendar_, now, *in.time_limit);
+          if (handle_deadline > longest)
+            return Error::BadRequest("time_limit may not exceed the category's handling limit of " +
+                                         FormatTimeLimit(category.limits.handle),
+                                     "time_limit");
         }
         step_deadline = handle_deadline;
         step_department = in.department_id;

@@ -208,7 +208,27 @@ TEST_F(EventServiceTest, WhoMayActAndIllegalSteps) {
   got = Step(c.id, "commander", Action::kDispatch, to_aux);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().field, "assignee_id");
-  ASSERT_TRUE(Step(c.id, "commander", Action::kDispatch).ok());
+  StepInput other_dept;  // officer2 works for the other squad
+  other_dept.assignee_id = who_.at("officer2").user_id;
+  got = Step(c.id, "commander", Action::kDispatch, other_dept);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().field, "assignee_id");
+  StepInput too_long;  // illegal_parking allows 2 working hours to handle
+  too_long.time_limit = TimeLimit{3, false};
+  got = Step(c.id, "commander", Action::kDispatch, too_long);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().field, "time_limit");
+  StepInput too_late;
+  too_late.deadline_ms = clock_.NowMs() + 24 * 3600'000LL;
+  got = Step(c.id, "commander", Action::kDispatch, too_late);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().field, "deadline");
+  EXPECT_EQ(EventRow(c.id).str("status"), "filed");
+  StepInput shorter;
+  shorter.time_limit = TimeLimit{1, false};
+  shorter.assignee_id = who_.at("officer").user_id;
+  ASSERT_TRUE(Step(c.id, "commander", Action::kDispatch, shorter).ok());
+  EXPECT_EQ(EventRow(c.id).i64("handle_deadline"), DeadlineOf(WorkingCalendar::China(), clock_.NowMs(), {1, false}));
   // Only the department dispatched to takes the job.
   got = Step(c.id, "officer2", Action::kHandle);
   ASSERT_FALSE(got.ok());

@@ -68,7 +68,7 @@ TEST_F(EventsApiTest, CitizenReportRunsTheSevenSteps) {
 
   ASSERT_EQ(Step(id, "supervisor", R"({"action":"file"})")->status, 200);
   auto dispatched = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
-                                              std::to_string(server_->bureau_id) + R"(,"time_limit":"4h"})");
+                                              std::to_string(server_->bureau_id) + R"(,"time_limit":"1h"})");
   ASSERT_EQ(dispatched->status, 200) << dispatched->body;
   EXPECT_EQ(ParseJson(dispatched->body).at("department"), "综合行政执法局");
   ASSERT_EQ(Step(id, "officer", R"({"action":"handle"})")->status, 200);
@@ -112,7 +112,32 @@ TEST_F(EventsApiTest, RefusalsNameTheStep) {
   EXPECT_EQ(partner->status, 400);
   EXPECT_EQ(ErrorFieldOf(partner), "department_id");
   EXPECT_EQ(Step(id, "commander", R"({"action":"dispatch","department_id":999999})")->status, 400);
+  auto too_long = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
+                                            std::to_string(server_->bureau_id) + R"(,"time_limit":"999d"})");
+  EXPECT_EQ(too_long->status, 400);
+  EXPECT_EQ(ErrorFieldOf(too_long), "time_limit");
+  // The dispatch form lists the officers of the chosen department; an officer
+  // of another department is refused.
+  auto officers = Get("/api/v1/events/assignees?department_id=" + std::to_string(server_->bureau_id), "commander");
+  ASSERT_EQ(officers->status, 200) << officers->body;
+  const auto officers_json = ParseJson(officers->body);
+  const auto& items = officers_json.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  const int64_t officer_user = items[0].at("id").as_int64();
+  auto squad = Get("/api/v1/events/assignees?department_id=" + std::to_string(server_->squad_id), "commander");
+  EXPECT_EQ(ParseJson(squad->body).at("items").as_array().size(), 0u);
+  EXPECT_EQ(ErrorFieldOf(Get("/api/v1/events/assignees", "commander")), "department_id");
+  EXPECT_EQ(Get("/api/v1/events/assignees?department_id=1", "admin")->status, 403);
+  auto elsewhere = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
+                                             std::to_string(server_->squad_id) + R"(,"assignee_id":)" +
+                                             std::to_string(officer_user) + "}");
+  EXPECT_EQ(ErrorFieldOf(elsewhere), "assignee_id");
   EXPECT_EQ(ParseJson(Get("/api/v1/events/" + std::to_string(id), "commander")->body).at("status"), "filed");
+  auto to_officer = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
+                                              std::to_string(server_->bureau_id) + R"(,"assignee_id":)" +
+                                              std::to_string(officer_user) + "}");
+  ASSERT_EQ(to_officer->status, 200) << to_officer->body;
+  EXPECT_EQ(ParseJson(to_officer->body).at("assignee_id").as_int64(), officer_user);
   EXPECT_EQ(Step(999999, "supervisor", R"({"action":"file"})")->status, 404);
 }
 
