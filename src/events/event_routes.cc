@@ -274,7 +274,7 @@ Result<Reply> Live(EventService& events) {
   // From the events table alone, by status: a join here lets the planner
   // walk every event of each category instead.
   SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT id, code, category_code, status, lon, lat, created_at, "
-                                              "step_deadline, title FROM events WHERE status IN ('collected', "
+                                              "step_deadline, title, source, source_ref FROM events WHERE status IN ('collected', "
                                               "'filed', 'dispatched', 'handling', 'fed_back') AND lon IS NOT NULL "
                                               "ORDER BY +created_at DESC LIMIT 3000"));
   SL_ASSIGN_OR_RETURN(auto categories, lease->Query("SELECT code, name FROM event_categories"));
@@ -289,7 +289,9 @@ Result<Reply> Live(EventService& events) {
            "]},\"properties\":{\"id\":" + std::to_string(r.i64("id")) + ",\"code\":" + Quoted(r.str("code")) +
            ",\"category\":" + Quoted(r.str("category_code")) + ",\"category_name\":" +
            Quoted(category_name[r.str("category_code")]) + ",\"status\":" + Quoted(r.str("status")) +
-           ",\"title\":" + Quoted(r.str("title")) + ",\"overdue\":" + (overdue ? "true" : "false") + "}}";
+           ",\"title\":" + Quoted(r.str("title")) + ",\"overdue\":" + (overdue ? "true" : "false") +
+           ",\"deadline\":" + TimeOrNull(r, "step_deadline") + ",\"source\":" + Quoted(r.str("source")) +
+           ",\"source_ref\":" + Quoted(r.str("source_ref")) + "}}";
   }
   SL_ASSIGN_OR_RETURN(auto today, ComputeIndicators(*lease, GroupBy::kTotal, midnight, now + 1, now));
   SL_ASSIGN_OR_RETURN(auto open, lease->QueryOne("SELECT COUNT(*) AS n, SUM(CASE WHEN step_deadline < ? THEN 1 ELSE 0 "

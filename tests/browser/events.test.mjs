@@ -314,6 +314,26 @@ test('a citizen report runs the seven steps and moves the indicators', { timeout
     assert.ok(Number((await screen.page.getByTestId('events-closed-today').textContent()).replace(/\D/g, '')) >= 1);
     await screen.page.waitForTimeout(1500);
     await shot(screen.page, 'events-7-screen.png');
+    // A click on an open event's dot shows its facts and a link to the console.
+    await screen.page.waitForFunction(() => window.__slScreen.eventsLoaded === true && window.__slScreen.eventsOnMap > 0);
+    const dot = await screen.page.evaluate(() => {
+      const map = window.__slScreen.map;
+      const hasTrucks = map.getLayer('trucks-dot');
+      for (const f of map.queryRenderedFeatures({ layers: ['events-dot'] })) {
+        const pt = map.project(f.geometry.coordinates);
+        if (hasTrucks && map.queryRenderedFeatures(pt, { layers: ['trucks-dot'] }).length) continue;
+        const box = map.getCanvas().getBoundingClientRect();
+        return { x: box.left + pt.x, y: box.top + pt.y, id: f.properties.id, category: f.properties.category_name };
+      }
+      return null;
+    });
+    assert.ok(dot, 'an event dot is drawn');
+    await screen.page.mouse.click(dot.x, dot.y);
+    await screen.page.getByTestId('event-popup-title').waitFor();
+    const shown = await screen.page.evaluate(() => window.__slScreen.eventPopup);
+    assert.equal(await screen.page.getByTestId('event-popup-title').textContent(), (await apiGet(commander, '/events/' + shown)).category_name);
+    assert.equal(await screen.page.getByTestId('event-popup-open').getAttribute('href'), '/console.html#/events/' + shown);
+    await shot(screen.page, 'events-8-screen-popup.png');
     assertClean(screen.problems);
   } finally {
     await screen.close();
