@@ -96,21 +96,11 @@ Result<std::pair<int64_t, int64_t>> Period(net::Request& r, int64_t now) {
   return std::pair{f, t};
 }
 
-// "YYYY-MM" of an instant in China time.
-std::string MonthOf(int64_t ms) { return FormatDateChina(ms).substr(0, 7); }
-bool IsMonthStart(int64_t ms) {
-  const std::string day = FormatDateChina(ms);
-  return day.substr(8) == "01" && *ParseIso8601(day) == ms;
-}
-
-// The indicators of [from, to): from the monthly rollup when the period is
-// whole months (to may be "now": nothing is collected in the future),
-// otherwise by scanning the events of the period.
+// The indicators of [from, to): the rollup for the whole months inside, a
+// scan for the partial months at the edges (see ComputeIndicatorsForPeriod).
 Result<std::vector<IndicatorRow>> IndicatorsFor(store::Connection& conn, GroupBy by, int64_t from, int64_t to,
                                                 int64_t now) {
-  if (IsMonthStart(from) && (to > now || IsMonthStart(to)))
-    return ComputeIndicatorsByMonth(conn, by, MonthOf(from), MonthOf(std::min(to, now + 1) - 1), now);
-  return ComputeIndicators(conn, by, from, to, now);
+  return ComputeIndicatorsForPeriod(conn, by, from, to, now);
 }
 
 Result<double> NumberField(const bj::object& body, const char* field) {
