@@ -547,8 +547,27 @@ void RegisterEventRoutes(api::ApiRouter& api, EventService& events, RateLimiter&
            [&events, &limiter](net::Request& r, const Principal& who) -> Result<Reply> {
              SL_TRY(limiter.Take(who.client));
              SL_ASSIGN_OR_RETURN(std::string sha, events.StorePhoto(r.body, who.client));
-             return Reply::Created("{\"sha256\":\"" + sha + "\"}");
+             auto lease = events.db().Acquire();
+             SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT public_sha256 FROM event_photos WHERE sha256 = ?",
+                                                           {sha}));
+             const bool has_copy = row && !row->is_null("public_sha256");
+             return Reply::Created("{\"sha256\":\"" + sha + "\",\"public_sha256\":" +
+                                   (has_copy ? "\"" + row->str("public_sha256") + "\"" : std::string("null")) + "}");
            });
+  // Only the copies without metadata are public; an original's name is 404.
+  api.Raw("GET", "/api/v1/public/photos/{sha256}", "public",
+          [&events](net::Request& r, const Principal&) -> Result<net::Response> {
+            const std::string sha = r.params.at("sha256");
+            if (!IsSha256Hex(sha)) return Error::NotFound("no public photo " + sha);
+            auto lease = events.db().Acquire();
+            SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT 1 AS ok FROM event_photos WHERE public_sha256 = ?",
+                                                          {sha}));
+            if (!row) return Error::NotFound("no public photo " + sha);
+            SL_ASSIGN_OR_RETURN(std::string bytes, events.blobs().Get(sha));
+            net::Response response = net::Response::Text(200, bytes, SniffImageType(bytes));
+            response.headers["Cache-Control"] = "public, max-age=86400, immutable";
+            return response;
+          });
   api.Json("POST", "/api/v1/public/reports", "public",
            [&events, &limiter](net::Request& r, const Principal& who) -> Result<Reply> {
              SL_TRY(limiter.Take(who.client));

@@ -1,4 +1,5 @@
 #include "events/event_service.h"
+#include "events/photo_metadata.h"
 
 #include <boost/json.hpp>
 #include <cmath>
@@ -279,10 +280,17 @@ Result<std::string> EventService::StorePhoto(std::string_view bytes, const std::
   if (type.empty())
     return Error::BadRequest("the photo is not a JPEG, PNG or WebP image (judged by its content)", "photo");
   SL_ASSIGN_OR_RETURN(std::string sha, blobs_.Put(bytes));
+  // The public copy without metadata, content-addressed like the original;
+  // bytes whose structure cannot be walked get no public copy (staff only).
+  store::Value public_sha;
+  if (auto stripped = StripPhotoMetadata(bytes); stripped.ok()) {
+    SL_ASSIGN_OR_RETURN(std::string copy, blobs_.Put(*stripped));
+    public_sha = copy;
+  }
   auto lease = db_.Acquire();
-  SL_TRY(lease->Execute("INSERT INTO event_photos (sha256, content_type, size, uploaded_at, client) VALUES "
-                        "(?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                        {sha, type, static_cast<int64_t>(bytes.size()), clock_.NowMs(), client}));
+  SL_TRY(lease->Execute("INSERT INTO event_photos (sha256, content_type, size, uploaded_at, client, public_sha256) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                        {sha, type, static_cast<int64_t>(bytes.size()), clock_.NowMs(), client, public_sha}));
   return sha;
 }
 

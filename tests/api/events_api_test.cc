@@ -141,6 +141,32 @@ TEST_F(EventsApiTest, RefusalsNameTheStep) {
   EXPECT_EQ(Step(999999, "supervisor", R"({"action":"file"})")->status, 404);
 }
 
+TEST_F(EventsApiTest, PublicCopiesOfPhotosCarryNoCameraMetadata) {
+  auto segment = [](uint8_t marker, const std::string& payload) {
+    const size_t n = payload.size() + 2;
+    return std::string{char(0xFF), char(marker), char(n >> 8), char(n & 0xFF)} + payload;
+  };
+  const std::string exif = std::string("Exif\0\0", 6) + "GPSLatitude 30.63 Make Huawei Serial 8812";
+  const std::string jpeg = std::string{char(0xFF), char(0xD8)} + segment(0xE0, "JFIF") + segment(0xE1, exif) +
+                           segment(0xDA, "scan") + "pixels" + std::string{char(0xFF), char(0xD9)};
+  auto up = server_->Client()->Post("/api/v1/public/photos", jpeg, "image/jpeg");
+  ASSERT_EQ(up->status, 201) << up->body;
+  auto names = ParseJson(up->body);
+  const std::string original(names.at("sha256").as_string()), copy(names.at("public_sha256").as_string());
+  EXPECT_NE(original, copy);
+  // The public copy has no EXIF; staff see the original with it.
+  auto pub = server_->Client()->Get("/api/v1/public/photos/" + copy);
+  ASSERT_EQ(pub->status, 200);
+  EXPECT_EQ(pub->body.find("GPSLatitude"), std::string::npos);
+  EXPECT_EQ(pub->body.find("Huawei"), std::string::npos);
+  EXPECT_NE(pub->body.find("pixels"), std::string::npos);
+  EXPECT_EQ(server_->Client()->Get("/api/v1/public/photos/" + original)->status, 404);
+  auto staff = server_->Client()->Get("/api/v1/events/photos/" + original + "?access_token=" + tokens_.at("officer"));
+  ASSERT_EQ(staff->status, 200);
+  EXPECT_NE(staff->body.find("GPSLatitude"), std::string::npos);
+  EXPECT_EQ(server_->Client()->Get("/api/v1/public/photos/nothex")->status, 404);
+}
+
 TEST_F(EventsApiTest, ReworkWhenVerificationFails) {
   const int64_t id = PublicReport();
   ASSERT_EQ(Step(id, "supervisor", R"({"action":"file"})")->status, 200);
