@@ -37,6 +37,15 @@ def check(cond, message):
         sys.exit(1)
 
 
+status, discovery = call("GET", "/discovery.json")
+check(status == 200 and isinstance(discovery, dict), "discovery.json answers an object")
+for key in ("changeset", "contact", "key_service", "endpoints"):
+    check(key in discovery, f"discovery has {key}")
+endpoint = discovery["endpoints"][0]
+check(endpoint.get("specification") == "http://wiki.open311.org/GeoReport_v2", "discovery names GeoReport v2")
+check(endpoint.get("url", "").endswith("/open311/v2"), "discovery names the v2 endpoint")
+check("application/json" in endpoint.get("formats", []), "discovery lists the JSON format")
+
 status, services = call("GET", "/services.json")
 check(status == 200 and isinstance(services, list) and services, "services.json lists services")
 for s in services:

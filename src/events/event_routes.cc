@@ -96,21 +96,11 @@ Result<std::pair<int64_t, int64_t>> Period(net::Request& r, int64_t now) {
   return std::pair{f, t};
 }
 
-// "YYYY-MM" of an instant in China time.
-std::string MonthOf(int64_t ms) { return FormatDateChina(ms).substr(0, 7); }
-bool IsMonthStart(int64_t ms) {
-  const std::string day = FormatDateChina(ms);
-  return day.substr(8) == "01" && *ParseIso8601(day) == ms;
-}
-
-// The indicators of [from, to): from the monthly rollup when the period is
-// whole months (to may be "now": nothing is collected in the future),
-// otherwise by scanning the events of the period.
+// The indicators of [from, to): the rollup for the whole months inside, a
+// scan for the partial months at the edges (see ComputeIndicatorsForPeriod).
 Result<std::vector<IndicatorRow>> IndicatorsFor(store::Connection& conn, GroupBy by, int64_t from, int64_t to,
                                                 int64_t now) {
-  if (IsMonthStart(from) && (to > now || IsMonthStart(to)))
-    return ComputeIndicatorsByMonth(conn, by, MonthOf(from), MonthOf(std::min(to, now + 1) - 1), now);
-  return ComputeIndicators(conn, by, from, to, now);
+  return ComputeIndicatorsForPeriod(conn, by, from, to, now);
 }
 
 Result<double> NumberField(const bj::object& body, const char* field) {
@@ -274,7 +264,7 @@ Result<Reply> Live(EventService& events) {
   // From the events table alone, by status: a join here lets the planner
   // walk every event of each category instead.
   SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT id, code, category_code, status, lon, lat, created_at, "
-                                              "step_deadline, title FROM events WHERE status IN ('collected', "
+                                              "step_deadline, title, source, source_ref FROM events WHERE status IN ('collected', "
                                               "'filed', 'dispatched', 'handling', 'fed_back') AND lon IS NOT NULL "
                                               "ORDER BY +created_at DESC LIMIT 3000"));
   SL_ASSIGN_OR_RETURN(auto categories, lease->Query("SELECT code, name FROM event_categories"));
@@ -289,7 +279,9 @@ Result<Reply> Live(EventService& events) {
            "]},\"properties\":{\"id\":" + std::to_string(r.i64("id")) + ",\"code\":" + Quoted(r.str("code")) +
            ",\"category\":" + Quoted(r.str("category_code")) + ",\"category_name\":" +
            Quoted(category_name[r.str("category_code")]) + ",\"status\":" + Quoted(r.str("status")) +
-           ",\"title\":" + Quoted(r.str("title")) + ",\"overdue\":" + (overdue ? "true" : "false") + "}}";
+           ",\"title\":" + Quoted(r.str("title")) + ",\"overdue\":" + (overdue ? "true" : "false") +
+           ",\"deadline\":" + TimeOrNull(r, "step_deadline") + ",\"source\":" + Quoted(r.str("source")) +
+           ",\"source_ref\":" + Quoted(r.str("source_ref")) + "}}";
   }
   SL_ASSIGN_OR_RETURN(auto today, ComputeIndicators(*lease, GroupBy::kTotal, midnight, now + 1, now));
   SL_ASSIGN_OR_RETURN(auto open, lease->QueryOne("SELECT COUNT(*) AS n, SUM(CASE WHEN step_deadline < ? THEN 1 ELSE 0 "
@@ -461,6 +453,24 @@ void RegisterEventRoutes(api::ApiRouter& api, EventService& events, RateLimiter&
              detail.status = c.created ? 201 : 200;
              return detail;
            });
+  // The officers a job can go to in a department (the dispatch form's list).
+  api.Json("GET", "/api/v1/events/assignees", "events.step",
+           [&events](net::Request& r, const Principal&) -> Result<Reply> {
+             SL_ASSIGN_OR_RETURN(auto department_id, api::QueryInt(r, "department_id", 1, INT64_MAX));
+             if (!department_id) return Error::BadRequest("department_id is required", "department_id");
+             auto lease = events.db().Acquire();
+             SL_ASSIGN_OR_RETURN(auto rows, lease->Query("SELECT u.id, u.display_name, COALESCE(s.badge, '') AS badge "
+                                                         "FROM users u LEFT JOIN staff s ON s.id = u.staff_id "
+                                                         "WHERE u.role = 'officer' AND u.disabled = 0 AND "
+                                                         "u.department_id = ? ORDER BY u.display_name, u.id",
+                                                         {*department_id}));
+             std::string out = "{\"items\":[";
+             for (size_t i = 0; i < rows.size(); ++i)
+               out += (i ? "," : "") + std::string("{\"id\":") + std::to_string(rows[i].i64("id")) +
+                      ",\"name\":" + Quoted(rows[i].str("display_name")) + ",\"badge\":" +
+                      Quoted(rows[i].str("badge")) + "}";
+             return Reply::Ok(out + "]}");
+           });
   api.Json("POST", "/api/v1/events/{id}/steps", "events.step",
            [&events](net::Request& r, const Principal& who) { return Act(events, r, who); });
   api.Json("POST", "/api/v1/events/photos", "events.collect",
@@ -537,8 +547,27 @@ void RegisterEventRoutes(api::ApiRouter& api, EventService& events, RateLimiter&
            [&events, &limiter](net::Request& r, const Principal& who) -> Result<Reply> {
              SL_TRY(limiter.Take(who.client));
              SL_ASSIGN_OR_RETURN(std::string sha, events.StorePhoto(r.body, who.client));
-             return Reply::Created("{\"sha256\":\"" + sha + "\"}");
+             auto lease = events.db().Acquire();
+             SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT public_sha256 FROM event_photos WHERE sha256 = ?",
+                                                           {sha}));
+             const bool has_copy = row && !row->is_null("public_sha256");
+             return Reply::Created("{\"sha256\":\"" + sha + "\",\"public_sha256\":" +
+                                   (has_copy ? "\"" + row->str("public_sha256") + "\"" : std::string("null")) + "}");
            });
+  // Only the copies without metadata are public; an original's name is 404.
+  api.Raw("GET", "/api/v1/public/photos/{sha256}", "public",
+          [&events](net::Request& r, const Principal&) -> Result<net::Response> {
+            const std::string sha = r.params.at("sha256");
+            if (!IsSha256Hex(sha)) return Error::NotFound("no public photo " + sha);
+            auto lease = events.db().Acquire();
+            SL_ASSIGN_OR_RETURN(auto row, lease->QueryOne("SELECT 1 AS ok FROM event_photos WHERE public_sha256 = ?",
+                                                          {sha}));
+            if (!row) return Error::NotFound("no public photo " + sha);
+            SL_ASSIGN_OR_RETURN(std::string bytes, events.blobs().Get(sha));
+            net::Response response = net::Response::Text(200, bytes, SniffImageType(bytes));
+            response.headers["Cache-Control"] = "public, max-age=86400, immutable";
+            return response;
+          });
   api.Json("POST", "/api/v1/public/reports", "public",
            [&events, &limiter](net::Request& r, const Principal& who) -> Result<Reply> {
              SL_TRY(limiter.Take(who.client));

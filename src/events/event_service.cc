@@ -1,4 +1,5 @@
 #include "events/event_service.h"
+#include "events/photo_metadata.h"
 
 #include <boost/json.hpp>
 #include <cmath>
@@ -279,10 +280,17 @@ Result<std::string> EventService::StorePhoto(std::string_view bytes, const std::
   if (type.empty())
     return Error::BadRequest("the photo is not a JPEG, PNG or WebP image (judged by its content)", "photo");
   SL_ASSIGN_OR_RETURN(std::string sha, blobs_.Put(bytes));
+  // The public copy without metadata, content-addressed like the original;
+  // bytes whose structure cannot be walked get no public copy (staff only).
+  store::Value public_sha;
+  if (auto stripped = StripPhotoMetadata(bytes); stripped.ok()) {
+    SL_ASSIGN_OR_RETURN(std::string copy, blobs_.Put(*stripped));
+    public_sha = copy;
+  }
   auto lease = db_.Acquire();
-  SL_TRY(lease->Execute("INSERT INTO event_photos (sha256, content_type, size, uploaded_at, client) VALUES "
-                        "(?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                        {sha, type, static_cast<int64_t>(bytes.size()), clock_.NowMs(), client}));
+  SL_TRY(lease->Execute("INSERT INTO event_photos (sha256, content_type, size, uploaded_at, client, public_sha256) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                        {sha, type, static_cast<int64_t>(bytes.size()), clock_.NowMs(), client, public_sha}));
   return sha;
 }
 
@@ -442,13 +450,28 @@ Result<State> EventService::Act(int64_t event_id, const auth::Principal& who, co
             return Error::BadRequest("assignee_id must be an officer (auxiliary staff may not handle events, "
                                      "Zhejiang regulation Art. 30)",
                                      "assignee_id");
+          // The officer works for the department the job goes to: otherwise
+          // neither the department nor the officer could see it through.
+          if (user->opt_i64("department_id").value_or(0) != in.department_id)
+            return Error::BadRequest("assignee_id is not an officer of the department dispatched to", "assignee_id");
         }
-        int64_t handle_deadline = 0;
+        // The category's handling limit is the longest the command centre may
+        // give; a shorter limit or an earlier deadline tightens the job.
+        const int64_t longest = DeadlineOf(calendar_, now, category.limits.handle);
+        int64_t handle_deadline = longest;
         if (in.deadline_ms) {
           if (*in.deadline_ms <= now) return Error::BadRequest("deadline is in the past", "deadline");
+          if (*in.deadline_ms > longest)
+            return Error::BadRequest("deadline is later than the category's handling limit of " +
+                                         FormatTimeLimit(category.limits.handle) + " allows",
+                                     "deadline");
           handle_deadline = *in.deadline_ms;
-        } else {
-          handle_deadline = DeadlineOf(calendar_, now, in.time_limit.value_or(category.limits.handle));
+        } else if (in.time_limit) {
+          handle_deadline = DeadlineOf(calendar_, now, *in.time_limit);
+          if (handle_deadline > longest)
+            return Error::BadRequest("time_limit may not exceed the category's handling limit of " +
+                                         FormatTimeLimit(category.limits.handle),
+                                     "time_limit");
         }
         step_deadline = handle_deadline;
         step_department = in.department_id;

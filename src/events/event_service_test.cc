@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <thread>
 
 #include "api/schema.h"
@@ -208,7 +209,27 @@ TEST_F(EventServiceTest, WhoMayActAndIllegalSteps) {
   got = Step(c.id, "commander", Action::kDispatch, to_aux);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().field, "assignee_id");
-  ASSERT_TRUE(Step(c.id, "commander", Action::kDispatch).ok());
+  StepInput other_dept;  // officer2 works for the other squad
+  other_dept.assignee_id = who_.at("officer2").user_id;
+  got = Step(c.id, "commander", Action::kDispatch, other_dept);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().field, "assignee_id");
+  StepInput too_long;  // illegal_parking allows 2 working hours to handle
+  too_long.time_limit = TimeLimit{3, false};
+  got = Step(c.id, "commander", Action::kDispatch, too_long);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().field, "time_limit");
+  StepInput too_late;
+  too_late.deadline_ms = clock_.NowMs() + 24 * 3600'000LL;
+  got = Step(c.id, "commander", Action::kDispatch, too_late);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().field, "deadline");
+  EXPECT_EQ(EventRow(c.id).str("status"), "filed");
+  StepInput shorter;
+  shorter.time_limit = TimeLimit{1, false};
+  shorter.assignee_id = who_.at("officer").user_id;
+  ASSERT_TRUE(Step(c.id, "commander", Action::kDispatch, shorter).ok());
+  EXPECT_EQ(EventRow(c.id).i64("handle_deadline"), DeadlineOf(WorkingCalendar::China(), clock_.NowMs(), {1, false}));
   // Only the department dispatched to takes the job.
   got = Step(c.id, "officer2", Action::kHandle);
   ASSERT_FALSE(got.ok());
@@ -340,6 +361,57 @@ TEST_F(EventServiceTest, IndicatorsPerTownAndCategory) {
   ASSERT_EQ(trend.size(), 1u);
   EXPECT_EQ(trend[0].category, "illegal_parking");
   EXPECT_EQ(trend[0].count, 2);
+}
+
+TEST_F(EventServiceTest, IndicatorsForAnyPeriodAgreeWithAScan) {
+  // Events over four months in every state: some rejected, some left open,
+  // some closed, one reworked.
+  for (int i = 0; i < 16; ++i) {
+    auto c = *service_->Collect(who_.at("officer"), Report(i % 3 ? "patrol" : "public"));
+    if (i % 5 == 4) {
+      ASSERT_TRUE(Step(c.id, "supervisor", Action::kReject).ok());
+    } else if (i % 4 != 3) {
+      ASSERT_TRUE(Step(c.id, "supervisor", Action::kFile).ok());
+      StepInput to;
+      if (i % 2) to.department_id = other_squad_;
+      ASSERT_TRUE(Step(c.id, "commander", Action::kDispatch, to).ok());
+      if (i % 3) {
+        clock_.Advance((i % 4) * 3600'000LL);
+        const char* officer = i % 2 ? "officer2" : "officer";
+        ASSERT_TRUE(Step(c.id, officer, Action::kHandle).ok());
+        ASSERT_TRUE(Step(c.id, officer, Action::kFeedback).ok());
+        if (i == 5) {
+          ASSERT_TRUE(Step(c.id, "supervisor", Action::kRework).ok());
+          ASSERT_TRUE(Step(c.id, officer, Action::kFeedback).ok());
+        }
+        ASSERT_TRUE(Step(c.id, "supervisor", Action::kClose).ok());
+      }
+    }
+    clock_.Advance(7 * 86'400'000LL + 5 * 3600'000LL);
+  }
+  const int64_t lo = *ParseIso8601("2026-10-20T00:00:00+08:00");
+  const int64_t hi = clock_.NowMs() + 20 * 86'400'000LL;  // periods may end after now
+  std::mt19937_64 random(20261128);
+  auto lease = db_->Acquire();
+  int with_whole_months = 0;
+  for (int n = 0; n < 40; ++n) {
+    int64_t a = lo + static_cast<int64_t>(random() % static_cast<uint64_t>(hi - lo));
+    int64_t b = lo + static_cast<int64_t>(random() % static_cast<uint64_t>(hi - lo));
+    if (n % 4 == 0) a = *ParseIso8601("2026-11-01");  // month-aligned edges too
+    if (a == b) continue;
+    if (a > b) std::swap(a, b);
+    if (b - a > 35 * 86'400'000LL) ++with_whole_months;
+    for (GroupBy by : {GroupBy::kTotal, GroupBy::kTown, GroupBy::kDepartment, GroupBy::kCategory}) {
+      auto scan = *ComputeIndicators(*lease, by, a, b, clock_.NowMs());
+      auto fast = ComputeIndicatorsForPeriod(*lease, by, a, b, clock_.NowMs());
+      ASSERT_TRUE(fast.ok()) << fast.error().message;
+      ASSERT_EQ(scan.size(), fast->size()) << FormatIso8601China(a) << " .. " << FormatIso8601China(b);
+      for (size_t i = 0; i < scan.size(); ++i)
+        EXPECT_EQ(IndicatorRowJson(scan[i]), IndicatorRowJson((*fast)[i]))
+            << FormatIso8601China(a) << " .. " << FormatIso8601China(b);
+    }
+  }
+  EXPECT_GT(with_whole_months, 5);  // the rollup part was exercised
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "events/indicators.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
@@ -210,6 +211,75 @@ Result<std::vector<IndicatorRow>> ComputeIndicators(store::Connection& conn, Gro
       *sum += part;
     out.push_back(std::move(row));
   }
+  std::sort(out.begin(), out.end(), [](const IndicatorRow& a, const IndicatorRow& b) {
+    return a.key.empty() != b.key.empty() ? b.key.empty() : a.name < b.name;
+  });
+  out.push_back({"", "合计", total});
+  return out;
+}
+
+namespace {
+
+// The first instant (China time) of the month "YYYY-MM" + `add` months.
+int64_t MonthStart(const std::string& month, int add) {
+  int y = std::stoi(month.substr(0, 4)), m = std::stoi(month.substr(5, 2)) - 1 + add;
+  y += m / 12, m %= 12;
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-01", y, m + 1);
+  return *ParseIso8601(text);
+}
+
+std::string MonthOfMs(int64_t ms) { return FormatDateChina(ms).substr(0, 7); }
+
+void AddCounts(IndicatorCounts& sum, const IndicatorCounts& c) {
+  for (auto [s, part] : {std::pair{&sum.collected, c.collected}, {&sum.should_close, c.should_close},
+                         {&sum.closed, c.closed}, {&sum.closed_on_time, c.closed_on_time},
+                         {&sum.reworked, c.reworked}, {&sum.handle_due, c.handle_due},
+                         {&sum.handled_on_time, c.handled_on_time}, {&sum.public_decided, c.public_decided},
+                         {&sum.public_verified, c.public_verified}, {&sum.open, c.open},
+                         {&sum.overdue_open, c.overdue_open}})
+    *s += part;
+}
+
+}  // namespace
+
+Result<std::vector<IndicatorRow>> ComputeIndicatorsForPeriod(store::Connection& conn, GroupBy by, int64_t from_ms,
+                                                             int64_t to_ms, int64_t now_ms) {
+  if (to_ms > now_ms) to_ms = std::max(to_ms, MonthStart(MonthOfMs(now_ms), 1));
+  // Whole months inside the period: [first_whole, end_whole).
+  const std::string from_month = MonthOfMs(from_ms);
+  const int64_t first_whole = MonthStart(from_month, 0) == from_ms ? from_ms : MonthStart(from_month, 1);
+  const int64_t end_whole = MonthStart(MonthOfMs(to_ms), 0);
+  if (first_whole >= end_whole) return ComputeIndicators(conn, by, from_ms, to_ms, now_ms);
+
+  std::vector<std::vector<IndicatorRow>> parts;
+  SL_ASSIGN_OR_RETURN(auto whole, ComputeIndicatorsByMonth(conn, by, MonthOfMs(first_whole),
+                                                           MonthOfMs(end_whole - 1), now_ms));
+  parts.push_back(std::move(whole));
+  if (from_ms < first_whole) {
+    SL_ASSIGN_OR_RETURN(auto head, ComputeIndicators(conn, by, from_ms, first_whole, now_ms));
+    parts.push_back(std::move(head));
+  }
+  if (end_whole < to_ms) {
+    SL_ASSIGN_OR_RETURN(auto tail, ComputeIndicators(conn, by, end_whole, to_ms, now_ms));
+    parts.push_back(std::move(tail));
+  }
+  // Add the parts up key by key; each part ends with its total row.
+  std::map<std::string, IndicatorRow> by_key;
+  IndicatorCounts total;
+  for (const auto& part : parts) {
+    for (size_t i = 0; i + 1 < part.size(); ++i) {
+      IndicatorRow& row = by_key[part[i].key];
+      if (row.name.empty()) row.key = part[i].key, row.name = part[i].name;
+      AddCounts(row.counts, part[i].counts);
+    }
+    if (!part.empty()) AddCounts(total, part.back().counts);
+  }
+  std::vector<IndicatorRow> out;
+  // A rollup bucket whose events all moved on (e.g. "not dispatched") stays
+  // behind with zero counts; a group with no event collected is no group.
+  for (auto& [k, row] : by_key)
+    if (row.counts.collected) out.push_back(std::move(row));
   std::sort(out.begin(), out.end(), [](const IndicatorRow& a, const IndicatorRow& b) {
     return a.key.empty() != b.key.empty() ? b.key.empty() : a.name < b.name;
   });

@@ -65,6 +65,15 @@ Result<std::vector<IndicatorRow>> ComputeIndicatorsByMonth(store::Connection& co
                                                            const std::string& from_month, const std::string& to_month,
                                                            int64_t now_ms);
 
+// ComputeIndicators over any period [from, to), fast: the whole months inside
+// the period come from the rollup (ComputeIndicatorsByMonth), the partial
+// months at its edges from a scan of their events, and the parts are added
+// up (every count is a count over the events collected in the period, so
+// disjoint parts add). A period ending after `now_ms` is read to the end of
+// the current month: nothing is collected in the future.
+Result<std::vector<IndicatorRow>> ComputeIndicatorsForPeriod(store::Connection& conn, GroupBy by, int64_t from_ms,
+                                                             int64_t to_ms, int64_t now_ms);
+
 // A rate in percent with one decimal, or nullopt when the denominator is 0.
 std::optional<double> Rate(int64_t numerator, int64_t denominator);
 std::string IndicatorRowJson(const IndicatorRow& row);

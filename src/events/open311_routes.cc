@@ -303,7 +303,30 @@ Result<std::string> PostRequest(EventService& events, RateLimiter& limiter, net:
 
 }  // namespace
 
+namespace {
+
+// GeoReport v2 service discovery: where this city's endpoint is and what it
+// speaks. The URL is built from the Host the client used (behind a proxy,
+// X-Forwarded-Proto says whether it was https).
+Result<std::string> Discovery(net::Request& r) {
+  std::string host(r.header("Host"));
+  if (host.empty()) host = "localhost";
+  std::string scheme(r.header("X-Forwarded-Proto"));
+  if (scheme != "https") scheme = "http";
+  // The date this endpoint's behaviour last changed (the spec's changeset).
+  const std::string changeset = "2026-11-28T00:00:00+08:00";
+  return "{\"changeset\":\"" + changeset +
+         "\",\"contact\":\"桐乡市综合行政执法局 指挥中心 Tongxiang Comprehensive Administrative Enforcement Bureau, "
+         "command centre\",\"key_service\":\"No API key is needed; posts are rate-limited per client address.\","
+         "\"endpoints\":[{\"specification\":\"http://wiki.open311.org/GeoReport_v2\",\"url\":" +
+         Quoted(scheme + "://" + host + "/open311/v2") + ",\"changeset\":\"" + changeset +
+         "\",\"type\":\"production\",\"formats\":[\"application/json\"]}]}";
+}
+
+}  // namespace
+
 void RegisterOpen311Routes(api::ApiRouter& api, EventService& events, RateLimiter& limiter) {
+  Route(api, "GET", "/open311/v2/discovery.json", [](net::Request& r, const Principal&) { return Discovery(r); });
   Route(api, "GET", "/open311/v2/services.json", [&events](net::Request&, const Principal&) { return Services(events); });
   Route(api, "GET", "/open311/v2/services/{code}",
         [&events](net::Request& r, const Principal&) { return ServiceDefinition(events, r); });

@@ -159,6 +159,12 @@ CREATE TABLE event_rollup (
   PRIMARY KEY (month, town_id, department_id, category_code)
 );
 )SQL") + kRollupRebuildSql},
+      // The copy of a photo shown on public pages, without the camera's
+      // metadata (GPS, device); the original stays for staff.
+      {603, "events: public copies of photos", R"SQL(
+ALTER TABLE event_photos ADD COLUMN public_sha256 TEXT;
+CREATE INDEX event_photos_public ON event_photos(public_sha256);
+)SQL"},
   };
 }
 

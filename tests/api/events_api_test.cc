@@ -68,7 +68,7 @@ TEST_F(EventsApiTest, CitizenReportRunsTheSevenSteps) {
 
   ASSERT_EQ(Step(id, "supervisor", R"({"action":"file"})")->status, 200);
   auto dispatched = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
-                                              std::to_string(server_->bureau_id) + R"(,"time_limit":"4h"})");
+                                              std::to_string(server_->bureau_id) + R"(,"time_limit":"1h"})");
   ASSERT_EQ(dispatched->status, 200) << dispatched->body;
   EXPECT_EQ(ParseJson(dispatched->body).at("department"), "综合行政执法局");
   ASSERT_EQ(Step(id, "officer", R"({"action":"handle"})")->status, 200);
@@ -112,8 +112,59 @@ TEST_F(EventsApiTest, RefusalsNameTheStep) {
   EXPECT_EQ(partner->status, 400);
   EXPECT_EQ(ErrorFieldOf(partner), "department_id");
   EXPECT_EQ(Step(id, "commander", R"({"action":"dispatch","department_id":999999})")->status, 400);
+  auto too_long = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
+                                            std::to_string(server_->bureau_id) + R"(,"time_limit":"999d"})");
+  EXPECT_EQ(too_long->status, 400);
+  EXPECT_EQ(ErrorFieldOf(too_long), "time_limit");
+  // The dispatch form lists the officers of the chosen department; an officer
+  // of another department is refused.
+  auto officers = Get("/api/v1/events/assignees?department_id=" + std::to_string(server_->bureau_id), "commander");
+  ASSERT_EQ(officers->status, 200) << officers->body;
+  const auto officers_json = ParseJson(officers->body);
+  const auto& items = officers_json.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  const int64_t officer_user = items[0].at("id").as_int64();
+  auto squad = Get("/api/v1/events/assignees?department_id=" + std::to_string(server_->squad_id), "commander");
+  EXPECT_EQ(ParseJson(squad->body).at("items").as_array().size(), 0u);
+  EXPECT_EQ(ErrorFieldOf(Get("/api/v1/events/assignees", "commander")), "department_id");
+  EXPECT_EQ(Get("/api/v1/events/assignees?department_id=1", "admin")->status, 403);
+  auto elsewhere = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
+                                             std::to_string(server_->squad_id) + R"(,"assignee_id":)" +
+                                             std::to_string(officer_user) + "}");
+  EXPECT_EQ(ErrorFieldOf(elsewhere), "assignee_id");
   EXPECT_EQ(ParseJson(Get("/api/v1/events/" + std::to_string(id), "commander")->body).at("status"), "filed");
+  auto to_officer = Step(id, "commander", R"({"action":"dispatch","department_id":)" +
+                                              std::to_string(server_->bureau_id) + R"(,"assignee_id":)" +
+                                              std::to_string(officer_user) + "}");
+  ASSERT_EQ(to_officer->status, 200) << to_officer->body;
+  EXPECT_EQ(ParseJson(to_officer->body).at("assignee_id").as_int64(), officer_user);
   EXPECT_EQ(Step(999999, "supervisor", R"({"action":"file"})")->status, 404);
+}
+
+TEST_F(EventsApiTest, PublicCopiesOfPhotosCarryNoCameraMetadata) {
+  auto segment = [](uint8_t marker, const std::string& payload) {
+    const size_t n = payload.size() + 2;
+    return std::string{char(0xFF), char(marker), char(n >> 8), char(n & 0xFF)} + payload;
+  };
+  const std::string exif = std::string("Exif\0\0", 6) + "GPSLatitude 30.63 Make Huawei Serial 8812";
+  const std::string jpeg = std::string{char(0xFF), char(0xD8)} + segment(0xE0, "JFIF") + segment(0xE1, exif) +
+                           segment(0xDA, "scan") + "pixels" + std::string{char(0xFF), char(0xD9)};
+  auto up = server_->Client()->Post("/api/v1/public/photos", jpeg, "image/jpeg");
+  ASSERT_EQ(up->status, 201) << up->body;
+  auto names = ParseJson(up->body);
+  const std::string original(names.at("sha256").as_string()), copy(names.at("public_sha256").as_string());
+  EXPECT_NE(original, copy);
+  // The public copy has no EXIF; staff see the original with it.
+  auto pub = server_->Client()->Get("/api/v1/public/photos/" + copy);
+  ASSERT_EQ(pub->status, 200);
+  EXPECT_EQ(pub->body.find("GPSLatitude"), std::string::npos);
+  EXPECT_EQ(pub->body.find("Huawei"), std::string::npos);
+  EXPECT_NE(pub->body.find("pixels"), std::string::npos);
+  EXPECT_EQ(server_->Client()->Get("/api/v1/public/photos/" + original)->status, 404);
+  auto staff = server_->Client()->Get("/api/v1/events/photos/" + original + "?access_token=" + tokens_.at("officer"));
+  ASSERT_EQ(staff->status, 200);
+  EXPECT_NE(staff->body.find("GPSLatitude"), std::string::npos);
+  EXPECT_EQ(server_->Client()->Get("/api/v1/public/photos/nothex")->status, 404);
 }
 
 TEST_F(EventsApiTest, ReworkWhenVerificationFails) {

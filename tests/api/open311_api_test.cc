@@ -29,6 +29,22 @@ class Open311ApiTest : public ServerSuite {
   }
 };
 
+TEST_F(Open311ApiTest, DiscoveryNamesTheEndpoint) {
+  auto r = server_->Client()->Get("/open311/v2/discovery.json");
+  ASSERT_EQ(r->status, 200);
+  auto d = ParseJson(r->body);
+  for (const char* key : {"changeset", "contact", "key_service", "endpoints"})
+    EXPECT_TRUE(d.as_object().contains(key)) << key;
+  const auto& endpoint = d.at("endpoints").as_array().at(0);
+  EXPECT_EQ(endpoint.at("specification"), "http://wiki.open311.org/GeoReport_v2");
+  EXPECT_EQ(endpoint.at("type"), "production");
+  const std::string url(endpoint.at("url").as_string());
+  EXPECT_EQ(url.rfind("http://", 0), 0u) << url;
+  EXPECT_EQ(url.substr(url.size() - 11), "/open311/v2") << url;
+  // The listed endpoint answers.
+  EXPECT_EQ(server_->Client()->Get("/open311/v2/services.json")->status, 200);
+}
+
 TEST_F(Open311ApiTest, ServicesAndDefinitions) {
   auto r = server_->Client()->Get("/open311/v2/services.json");
   ASSERT_EQ(r->status, 200);

@@ -211,13 +211,26 @@ test('a citizen report runs the seven steps and moves the indicators', { timeout
   const departments = await apiGet(commander, '/departments');
   const squad = (departments.items || departments).find((d) => d.code === 'squad-wutong');
   assert.ok(squad, 'the demo city has the Wutong squad');
+  const officerMe = await apiGet(await apiLogin('officer'), '/me');
+  assert.equal(officerMe.department_id, squad.id, 'the demo officer works in the Wutong squad');
   assert.equal(
     await takeStep('commander', id, 'dispatch', async (page) => {
       await page.getByTestId('dispatch-department').selectOption(String(squad.id));
-      await page.getByTestId('dispatch-limit').fill('4h');
+      // The department's officers are offered by name; the category's
+      // handling limit is shown and a shorter one chosen.
+      await page.locator(`[data-testid="dispatch-assignee"] option[value="${officerMe.id}"]`).waitFor({ state: 'attached' });
+      await page.getByTestId('dispatch-assignee').selectOption(String(officerMe.id));
+      const help = await page.getByTestId('dispatch-limit-help').textContent();
+      assert.match(help, /\d+[hd]/);
+      const options = await page.locator('[data-testid="dispatch-limit"] option').evaluateAll((os) => os.map((o) => o.value));
+      assert.ok(options.length >= 2, 'a shorter limit is offered: ' + options.join(','));
+      await page.getByTestId('dispatch-limit').selectOption(options[1]);
+      await shot(page, 'events-dispatch-form.png');
     }),
     '已派遣',
   );
+  const dispatched = await apiGet(commander, '/events/' + id);
+  assert.equal(dispatched.assignee_id, officerMe.id);
   assert.equal(await takeStep('officer', id, 'handle'), '处理中');
   assert.equal(
     await takeStep('officer', id, 'feedback', (page) => page.getByTestId('step-note').fill('已联系车主挪车，人行道已畅通')),
@@ -227,6 +240,35 @@ test('a citizen report runs the seven steps and moves the indicators', { timeout
     await takeStep('supervisor', id, 'close', (page) => page.getByTestId('step-note').fill('现场核查：已整改')),
     '已结案',
   );
+
+  // The officer files a penalty case from the event: the form carries the
+  // event's facts, the case cites the event, and the event links to it.
+  {
+    const { page, problems, close } = await openBrowser();
+    problems.allow.push(/ERR_ABORTED/);
+    try {
+      await login(page, 'officer', PASSWORD);
+      await page.waitForURL(/(console|screen)\.html/);
+      await page.goto(BASE + '/console.html#/events/' + id);
+      await page.getByTestId('event-file-case').click();
+      const facts = await page.getByTestId('event-case-facts').inputValue();
+      assert.ok(facts.includes(code), 'the facts cite the event code: ' + facts);
+      await page.getByTestId('event-case-party').fill('张某');
+      await shot(page, 'events-file-case-form.png');
+      await page.getByTestId('event-case-submit').click();
+      await page.getByTestId('event-case-link').waitFor();
+      const officerToken = await apiLogin('officer');
+      const filed = await apiGet(officerToken, '/cases?source_event_id=' + id);
+      assert.equal(filed.items.length, 1);
+      assert.equal(await page.getByTestId('event-case-link').textContent(), filed.items[0].number || '#' + filed.items[0].id);
+      await shot(page, 'events-case-filed.png');
+      await page.getByTestId('event-case-link').click();
+      await page.waitForURL(new RegExp('#/cases/' + filed.items[0].id));
+      assertClean(problems);
+    } finally {
+      await close();
+    }
+  }
 
   // 7. The indicators moved, and the leader sees them in the console.
   const after = await total();
@@ -272,6 +314,26 @@ test('a citizen report runs the seven steps and moves the indicators', { timeout
     assert.ok(Number((await screen.page.getByTestId('events-closed-today').textContent()).replace(/\D/g, '')) >= 1);
     await screen.page.waitForTimeout(1500);
     await shot(screen.page, 'events-7-screen.png');
+    // A click on an open event's dot shows its facts and a link to the console.
+    await screen.page.waitForFunction(() => window.__slScreen.eventsLoaded === true && window.__slScreen.eventsOnMap > 0);
+    const dot = await screen.page.evaluate(() => {
+      const map = window.__slScreen.map;
+      const hasTrucks = map.getLayer('trucks-dot');
+      for (const f of map.queryRenderedFeatures({ layers: ['events-dot'] })) {
+        const pt = map.project(f.geometry.coordinates);
+        if (hasTrucks && map.queryRenderedFeatures(pt, { layers: ['trucks-dot'] }).length) continue;
+        const box = map.getCanvas().getBoundingClientRect();
+        return { x: box.left + pt.x, y: box.top + pt.y, id: f.properties.id, category: f.properties.category_name };
+      }
+      return null;
+    });
+    assert.ok(dot, 'an event dot is drawn');
+    await screen.page.mouse.click(dot.x, dot.y);
+    await screen.page.getByTestId('event-popup-title').waitFor();
+    const shown = await screen.page.evaluate(() => window.__slScreen.eventPopup);
+    assert.equal(await screen.page.getByTestId('event-popup-title').textContent(), (await apiGet(commander, '/events/' + shown)).category_name);
+    assert.equal(await screen.page.getByTestId('event-popup-open').getAttribute('href'), '/console.html#/events/' + shown);
+    await shot(screen.page, 'events-8-screen-popup.png');
     assertClean(screen.problems);
   } finally {
     await screen.close();

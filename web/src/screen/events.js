@@ -3,8 +3,10 @@
 // events.created / events.step live event. A role without events.read leaves
 // `summary` null and the module tile says "not connected".
 import { shallowRef, ref, watch } from 'vue';
+import * as maplibregl from 'maplibre-gl';
 import { api } from '../common/api.js';
 import { hook } from './hook.js';
+import { et, fmtTime } from '../console/views/EventCommon.js';
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
 export const EVENT_OPEN = '#ff9f43';
@@ -56,8 +58,46 @@ export function attachEventLayer(map, open) {
   };
   if (map.isStyleLoaded()) add();
   else map.once('load', add);
+  map.on('click', 'events-dot', (e) => showEventPopup(map, e));
+  map.on('mouseenter', 'events-dot', () => (map.getCanvas().style.cursor = 'pointer'));
+  map.on('mouseleave', 'events-dot', () => (map.getCanvas().style.cursor = ''));
   return watch(open, (fc) => {
     const source = map.getSource('events');
     if (source) source.setData(fc || EMPTY);
   });
+}
+
+const escapeHtml = (v) =>
+  String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+// Where an event came from; an escalated truck alarm names its alarm.
+export function eventSource(p) {
+  const source = et('sources.' + p.source);
+  const alarm = /^fleet-alarm:(\d+)$/.exec(p.source_ref || '');
+  return alarm ? `${source} · ${et('fleetAlarm')} #${alarm[1]}` : source;
+}
+
+let popup = null;
+// The dot's facts and a link to the event in the console.
+function showEventPopup(map, e) {
+  const f = e.features && e.features[0];
+  if (!f) return;
+  const p = f.properties;
+  const overdue = p.overdue === true || p.overdue === 'true';
+  const row = (label, value, cls = '') =>
+    `<div class="tp-row"><span>${escapeHtml(label)}</span><b class="${cls}">${escapeHtml(value)}</b></div>`;
+  const html =
+    `<div class="tp-title" data-testid="event-popup-title">${escapeHtml(p.category_name)}</div>` +
+    (p.title && p.title !== p.category_name ? `<div class="tp-sub">${escapeHtml(p.title)}</div>` : '') +
+    row(et('status'), et('statuses.' + p.status)) +
+    row(et('source'), eventSource(p)) +
+    row(et('deadline'), fmtTime(p.deadline) + (overdue ? ' · ' + et('overdue') : ''), overdue ? 'tp-bad' : '') +
+    `<a class="tp-link" data-testid="event-popup-open" href="/console.html#/events/${Number(p.id)}" target="_blank" rel="noopener">` +
+    `${escapeHtml(p.code)} · ${escapeHtml(et('openInConsole'))} →</a>`;
+  if (popup) popup.remove();
+  popup = new maplibregl.Popup({ closeButton: true, className: 'town-popup event-popup', maxWidth: '300px' })
+    .setLngLat(f.geometry.coordinates)
+    .setHTML(html)
+    .addTo(map);
+  hook.eventPopup = Number(p.id);
 }
