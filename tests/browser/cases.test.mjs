@@ -7,27 +7,15 @@
 //   SIGHTLINE_URL=http://127.0.0.1:18080 SIGHTLINE_DEMO_PASSWORD=… node --test tests/browser/cases.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-
-const BASE = (process.env.SIGHTLINE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
-const PASSWORD = process.env.SIGHTLINE_DEMO_PASSWORD || '';
-const OUT = path.resolve(process.env.SIGHTLINE_TEST_OUTPUT || 'test-output');
-const STEP_TIMEOUT = 15_000;
-
-fs.mkdirSync(OUT, { recursive: true });
+import { chromium, CHROMIUM_ARGS, BASE, PASSWORD, OUT, STEP_TIMEOUT } from './harness.mjs';
 
 // One browser for the whole test; a fresh context (own storage) per role.
 async function launch() {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: CHROMIUM_ARGS,
   });
 }
 

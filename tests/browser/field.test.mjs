@@ -8,67 +8,42 @@
 //   SIGHTLINE_URL=http://127.0.0.1:18080 SIGHTLINE_DEMO_PASSWORD=… node --test tests/browser/field.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BASE, PASSWORD, OUT, launchProfile } from './harness.mjs';
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-
-const BASE = (process.env.SIGHTLINE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
-const PASSWORD = process.env.SIGHTLINE_DEMO_PASSWORD || '';
-const OUT = path.resolve(process.env.SIGHTLINE_TEST_OUTPUT || 'test-output');
 const STEP = 20_000;
 const CHUNK = 4 * 1024 * 1024;
 const SIGHTLINE = path.resolve(process.env.SIGHTLINE_BUILD || 'build', 'sightline');
 // What the first test captured, for the partner's test.
 const captured = { caseId: 0, officerToken: '' };
-fs.mkdirSync(OUT, { recursive: true });
 
 async function openPhone() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-field-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    geolocation: { longitude: 120.4895, latitude: 30.6303, accuracy: 12 },
-    permissions: ['geolocation', 'camera', 'microphone'],
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--disable-background-networking',
-    ],
-  });
+  const { context, page, close } = await launchProfile(
+    {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      geolocation: { longitude: 120.4895, latitude: 30.6303, accuracy: 12 },
+      permissions: ['geolocation', 'camera', 'microphone'],
+    },
+    ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  );
   context.setDefaultTimeout(STEP);
-  const page = context.pages()[0] || (await context.newPage());
+  context.setDefaultNavigationTimeout(STEP);
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/favicon|ERR_INTERNET_DISCONNECTED|Failed to load resource|tus: failed/.test(msg.text()))
       problems.push(`console error: ${msg.text()}`);
   });
-  return {
-    context,
-    page,
-    problems,
-    close: async () => {
-      await context.close().catch(() => {});
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { context, page, problems, close };
 }
 
 async function draw(page, selector) {

@@ -5,94 +5,10 @@
 // $SIGHTLINE_TEST_OUTPUT (default test-output/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { BASE, PASSWORD, OUT, needPassword, openBrowser, assertClean, login } from './harness.mjs';
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-
-const BASE = (process.env.SIGHTLINE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
-const PASSWORD = process.env.SIGHTLINE_DEMO_PASSWORD || '';
-const OUT = path.resolve(process.env.SIGHTLINE_TEST_OUTPUT || 'test-output');
 const TEST_TIMEOUT = 30_000;
-const STEP_TIMEOUT = 15_000;
-
-fs.mkdirSync(OUT, { recursive: true });
-
-function needPassword() {
-  assert.ok(PASSWORD, 'SIGHTLINE_DEMO_PASSWORD must be set to the demo users’ password');
-}
-
-// A fresh browser profile per test; closed (and removed) by the returned cleanup.
-async function openBrowser() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-browser-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-  const page = context.pages()[0] || (await context.newPage());
-  const problems = watch(page);
-  const close = async () => {
-    await context.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  return { context, page, problems, close };
-}
-
-// Collects console errors, page exceptions and failed requests. `allow` holds
-// regexps for problems a test expects (e.g. the 401 of a wrong password).
-function watch(page) {
-  const list = [];
-  const allow = [];
-  const ignored = (text) => /favicon/.test(text) || allow.some((re) => re.test(text));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const loc = msg.location() && msg.location().url ? ` @ ${msg.location().url}` : '';
-    const text = `console error: ${msg.text()}${loc}`;
-    if (!ignored(text)) list.push(text);
-  });
-  page.on('pageerror', (err) => list.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const failure = req.failure() ? req.failure().errorText : 'failed';
-    // The live stream is cut when a page navigates away; that is not a failure.
-    if (/\/api\/v1\/live/.test(req.url()) && /ERR_ABORTED/.test(failure)) return;
-    const text = `request failed: ${req.method()} ${req.url()} ${failure}`;
-    if (!ignored(text)) list.push(text);
-  });
-  page.on('response', (res) => {
-    if (res.status() < 400) return;
-    const text = `HTTP ${res.status()}: ${res.request().method()} ${res.url()}`;
-    if (!ignored(text)) list.push(text);
-  });
-  return { list, allow };
-}
-
-function assertClean(problems) {
-  assert.deepEqual(problems.list, [], 'the page reported errors or failed requests');
-}
-
-async function login(page, username, password) {
-  await page.goto(BASE + '/');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
-
 
 test('the public parking page lists lots with free spaces, tariffs and guidance, without a login', { timeout: TEST_TIMEOUT }, async () => {
   const { page, problems, close } = await openBrowser();
